@@ -1,0 +1,126 @@
+"""Settings from the environment or a ``.env`` file, checked once at start.
+
+Every problem names the variable, so an operator can fix it from one line of output.
+The token is kept out of ``repr`` so it can never reach a log.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_DATABASE = "var/fanbot.sqlite3"
+DEFAULT_DATA_DIR = "data/dramas"
+DEFAULT_CATCHUP_MINUTES = 30
+LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message names the variable."""
+
+    def __init__(self, variable: str, problem: str) -> None:
+        super().__init__(f"{variable}: {problem}")
+        self.variable = variable
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the bot reads from its environment."""
+
+    token: str | None = field(repr=False)
+    database_path: Path
+    data_dir: Path
+    dev_guild_id: int | None
+    log_level: str
+    api_base_url: str | None
+    gateway_url: str | None
+    catchup_minutes: int
+    message_content_intent: bool
+
+    def require_token(self) -> str:
+        """The token, or a ConfigError for commands that log in."""
+        if not self.token:
+            raise ConfigError("DISCORD_TOKEN", "is required to run the bot (see .env.example)")
+        return self.token
+
+
+def read_dotenv(path: Path) -> dict[str, str]:
+    """Parse a ``.env`` file: ``KEY=value`` lines, ``#`` comments, optional quotes."""
+    values: dict[str, str] = {}
+    if not path.is_file():
+        return values
+    for line in path.read_text(encoding="utf-8").splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#") or "=" not in stripped:
+            continue
+        key, _, value = stripped.partition("=")
+        key = key.strip().removeprefix("export ").strip()
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        values[key] = value
+    return values
+
+
+def _optional_int(env: Mapping[str, str], variable: str) -> int | None:
+    raw = env.get(variable, "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise ConfigError(variable, f"must be a numeric Discord id, got {raw!r}")
+    return int(raw)
+
+
+def _bounded_int(env: Mapping[str, str], variable: str, default: int) -> int:
+    raw = env.get(variable, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit():
+        raise ConfigError(variable, f"must be a whole number of minutes, got {raw!r}")
+    return int(raw)
+
+
+def _flag(env: Mapping[str, str], variable: str) -> bool:
+    raw = env.get(variable, "").strip().lower()
+    if raw in ("", "0", "false", "no", "off"):
+        return False
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    raise ConfigError(variable, f"must be true or false, got {raw!r}")
+
+
+def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None = None) -> Settings:
+    """Build Settings from ``environ`` (default: os.environ) over a ``.env`` file.
+
+    Real environment variables win over the file, as with docker and systemd.
+    """
+    env: dict[str, str] = read_dotenv(dotenv if dotenv is not None else Path(".env"))
+    env.update(os.environ if environ is None else environ)
+    log_level = env.get("FANBOT_LOG_LEVEL", "INFO").strip().upper() or "INFO"
+    if log_level not in LOG_LEVELS:
+        raise ConfigError(
+            "FANBOT_LOG_LEVEL", f"unknown level {log_level!r}; use one of {', '.join(LOG_LEVELS)}"
+        )
+    return Settings(
+        token=env.get("DISCORD_TOKEN", "").strip() or None,
+        database_path=Path(env.get("FANBOT_DATABASE", "").strip() or DEFAULT_DATABASE),
+        data_dir=Path(env.get("FANBOT_DATA_DIR", "").strip() or DEFAULT_DATA_DIR),
+        dev_guild_id=_optional_int(env, "FANBOT_DEV_GUILD"),
+        log_level=log_level,
+        api_base_url=env.get("DISCORD_API_BASE_URL", "").strip() or None,
+        gateway_url=env.get("DISCORD_GATEWAY_URL", "").strip() or None,
+        catchup_minutes=_bounded_int(env, "FANBOT_CATCHUP_MINUTES", DEFAULT_CATCHUP_MINUTES),
+        message_content_intent=_flag(env, "FANBOT_MESSAGE_CONTENT"),
+    )
+
+
+def configure_logging(level: str) -> None:
+    """One handler on the root logger so discord.py's records are not swallowed."""
+    logging.basicConfig(
+        level=level,
+        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
+    )

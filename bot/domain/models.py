@@ -1,0 +1,160 @@
+"""The bot's vocabulary: frozen dataclasses shared by every layer.
+
+Instants are aware UTC datetimes and end in ``_at``; local wall times exist only when
+shown to a person (see :mod:`bot.domain.schedule`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from enum import StrEnum
+
+
+class RoleKind(StrEnum):
+    """What a person does in a drama."""
+
+    LEAD = "lead"
+    SUPPORT = "support"
+    CAMEO = "cameo"
+    DIRECTOR = "director"
+    WRITER = "writer"
+
+    @property
+    def is_cast(self) -> bool:
+        return self in (RoleKind.LEAD, RoleKind.SUPPORT, RoleKind.CAMEO)
+
+
+class AiringStatus(StrEnum):
+    UPCOMING = "upcoming"
+    AIRING = "airing"
+    FINISHED = "finished"
+
+
+@dataclass(frozen=True)
+class WeeklySchedule:
+    """A weekly slot rule: ``times`` on each of ``weekdays`` (0 = Monday) from ``start``.
+
+    ``skipped`` dates produce no episode (a skipped week pushes later episodes back).
+    """
+
+    timezone: str
+    weekdays: tuple[int, ...]
+    times: tuple[time, ...]
+    start: date
+    episode_count: int
+    skipped: tuple[date, ...] = ()
+
+
+@dataclass(frozen=True)
+class Drama:
+    slug: str
+    title: str
+    aliases: tuple[str, ...]
+    country: str
+    platform: str
+    genres: tuple[str, ...]
+    synopsis: str
+    schedule: WeeklySchedule
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every spelling a fan may type for this drama."""
+        return (self.title, *self.aliases)
+
+
+@dataclass(frozen=True)
+class EpisodeOverride:
+    """An episode's title, and optionally an explicit instant that moves it."""
+
+    number: int
+    airs_at: datetime | None
+    title: str | None
+
+
+@dataclass(frozen=True)
+class Episode:
+    drama_slug: str
+    number: int
+    airs_at: datetime
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    born: date | None
+    known_for: tuple[str, ...]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Credit:
+    person_id: str
+    drama_slug: str
+    role: RoleKind
+    character: str | None
+    character_aliases: tuple[str, ...]
+    description: str | None
+
+
+@dataclass(frozen=True)
+class FactDraft:
+    """A fact before it has an id: from a data file or typed by an admin."""
+
+    text: str
+    topic: str | None
+    source: str | None
+
+
+@dataclass(frozen=True)
+class Fact:
+    id: int
+    drama_slug: str
+    text: str
+    topic: str | None
+    source: str | None
+    added_by: int | None
+    added_at: datetime | None
+    from_data_file: bool
+
+
+@dataclass(frozen=True)
+class TriviaQuestion:
+    drama_slug: str
+    question: str
+    answer: str
+    accepted: tuple[str, ...]
+    wrong: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DramaFile:
+    """Everything one data file says, validated: the unit of import."""
+
+    drama: Drama
+    episode_overrides: tuple[EpisodeOverride, ...]
+    people: tuple[Person, ...]
+    credits: tuple[Credit, ...]
+    facts: tuple[FactDraft, ...]
+    trivia: tuple[TriviaQuestion, ...]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import did to one file's rows."""
+
+    slug: str
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)

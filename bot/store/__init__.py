@@ -1,0 +1,32 @@
+"""All SQL lives here: every other layer calls typed methods that return domain objects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.store.bot_state import BotStateStore
+from bot.store.database import Database, StoreError
+from bot.store.dramas import DramaStore
+
+
+@dataclass(frozen=True)
+class Store:
+    """The open database and one repository per aggregate."""
+
+    database: Database
+    dramas: DramaStore
+    bot_state: BotStateStore
+
+    @classmethod
+    async def open(cls, path: Path) -> Store:
+        database = await Database.open(path)
+        return cls(
+            database=database, dramas=DramaStore(database), bot_state=BotStateStore(database)
+        )
+
+    async def close(self) -> None:
+        await self.database.close()
+
+
+__all__ = ["Database", "Store", "StoreError"]
