@@ -8,6 +8,8 @@ from pathlib import Path
 from bot.store.bot_state import BotStateStore
 from bot.store.database import Database, StoreError
 from bot.store.dramas import DramaStore
+from bot.store.facts import FactStore
+from bot.store.guilds import GuildSettingsStore
 
 
 @dataclass(frozen=True)
@@ -17,12 +19,18 @@ class Store:
     database: Database
     dramas: DramaStore
     bot_state: BotStateStore
+    facts: FactStore
+    guilds: GuildSettingsStore
 
     @classmethod
     async def open(cls, path: Path) -> Store:
         database = await Database.open(path)
         return cls(
-            database=database, dramas=DramaStore(database), bot_state=BotStateStore(database)
+            database=database,
+            dramas=DramaStore(database),
+            bot_state=BotStateStore(database),
+            facts=FactStore(database),
+            guilds=GuildSettingsStore(database),
         )
 
     async def close(self) -> None:

@@ -1,0 +1,111 @@
+"""A drama file is accepted whole or rejected with ``file:line: what is wrong``."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.data.importer import validate_files
+from bot.data.loader import DataFileError, load_drama_file, parse_drama_text
+from bot.domain.models import RoleKind
+from tests.builders import VALID_DRAMA, drama_yaml, write_drama
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def error_for(text: str) -> DataFileError:
+    with pytest.raises(DataFileError) as caught:
+        parse_drama_text(text, Path("bad.yaml"))
+    return caught.value
+
+
+def test_the_valid_file_loads_every_section() -> None:
+    loaded = parse_drama_text(VALID_DRAMA, Path("ok.yaml"))
+    assert loaded.drama.title == "Test Drama"
+    assert loaded.drama.schedule.weekdays == (2,)
+    assert loaded.episode_overrides[0].airs_at == datetime(2022, 4, 7, 13, tzinfo=UTC)
+    assert [c.role for c in loaded.credits] == [RoleKind.LEAD, RoleKind.DIRECTOR]
+    assert loaded.trivia[0].accepted == ("four",)
+
+
+def line_of(text: str, marker: str) -> int:
+    """1-based line of the first line containing ``marker`` (1 for the whole document)."""
+    if not marker:
+        return 1
+    return next(n for n, line in enumerate(text.splitlines(), 1) if marker in line)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "marker", "message"),
+    [
+        ("slug: test-drama", "slug: [oops", "title:", "YAML syntax"),
+        ('title: "Test Drama"\n', "", "", "missing key 'title'"),
+        ("Asia/Jakarta", "Asia/Atlantis", "Atlantis", "unknown time zone 'Asia/Atlantis'"),
+        ("weekdays: [wed]", "weekdays: [wensday]", "wensday", "unknown weekday 'wensday'"),
+        ('time: "14:00"', "time: 14:00", "time: 14:00", "quoted 24-hour time"),
+        ("person: the-director", "person: nobody", "nobody", "unknown person id 'nobody'"),
+        ("role: director", "role: producer", "producer", "unknown role 'producer'"),
+        ('wrong: ["2", "6", "8"]', 'wrong: ["2", "6"]', "wrong:", "at least 3 distinct wrong"),
+        ('wrong: ["2", "6", "8"]', 'wrong: ["2", "6", "4"]', "wrong:", "none equal to the answer"),
+        ("  - number: 3\n", "  - number: 9\n", "number: 9", "from 1 to 4"),
+        ("+07:00", "", "airs_at", "UTC offset"),
+        ("synopsis:", "synopsys:", "synopsys", "unknown key 'synopsys'"),
+    ],
+)
+def test_a_bad_file_names_the_line_and_the_field(
+    old: str, new: str, marker: str, message: str
+) -> None:
+    text = VALID_DRAMA.replace(old, new, 1)
+    error = error_for(text)
+    assert message in error.message
+    expected_line = line_of(text, marker)
+    assert error.line == expected_line
+    assert str(error).startswith(f"bad.yaml:{expected_line}: ")
+
+
+def test_a_duplicate_episode_number_is_refused() -> None:
+    text = drama_yaml(**{"    title: The moved one\n": "    title: The moved one\n  - number: 3\n"})
+    error = error_for(text)
+    assert "duplicate episode number 3" in error.message
+    assert error.line == 18
+
+
+def test_a_duplicate_person_id_points_at_the_second_one() -> None:
+    text = VALID_DRAMA.replace("  - id: the-director", "  - id: lead-actor")
+    error = error_for(text)
+    assert "duplicate person id 'lead-actor'" in error.message
+    occurrences = [n for n, line in enumerate(text.splitlines(), 1) if "id: lead-actor" in line]
+    assert error.line == occurrences[1]
+
+
+def test_a_slug_used_by_two_files_is_an_error_on_the_second(tmp_path: Path) -> None:
+    write_drama(tmp_path, name="a.yaml")
+    write_drama(tmp_path, name="b.yaml")
+    (_, ok), (second, problem) = validate_files([tmp_path])
+    assert not isinstance(ok, DataFileError)
+    assert isinstance(problem, DataFileError)
+    assert "already used by" in str(problem) and second.name == "b.yaml"
+
+
+def test_the_shipped_soundtrack_file_is_complete() -> None:
+    loaded = load_drama_file(REPO / "data" / "dramas" / "soundtrack-1.yaml")
+    assert loaded.drama.slug == "soundtrack-1"
+    assert loaded.drama.platform == "Disney+"
+    assert loaded.drama.schedule.episode_count == 4
+    assert len(loaded.facts) >= 20
+    assert len(loaded.trivia) >= 20
+    assert all(fact.source for fact in loaded.facts)
+    assert not any("year-old" in fact.text for fact in loaded.facts)
+    names = {p.id: p for p in loaded.people}
+    assert str(names["han-so-hee"].born) == "1994-11-18"
+    assert str(names["park-hyung-sik"].born) == "1991-11-16"
+    characters = {c.character: c.person_id for c in loaded.credits if c.character}
+    assert characters == {
+        "Lee Eun-soo": "han-so-hee",
+        "Han Seon-woo": "park-hyung-sik",
+        "Kang Woo-il": "kim-joo-heon",
+    }
+    director = next(c for c in loaded.credits if c.role is RoleKind.DIRECTOR)
+    assert director.person_id == "kim-hee-won"
