@@ -11,19 +11,23 @@ import hashlib
 import json
 import logging
 import time
+from pathlib import Path
 from typing import Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.catalogue import Catalogue
 from bot.config import Settings
-from bot.data.importer import import_files
+from bot.data.importer import FileOutcome, import_files
 from bot.store import Store
+from bot.ui.errors import SOMETHING_WENT_WRONG, check_failure_message
+from bot.ui.pager import PageButton, PagerRegistry
 
 log = logging.getLogger(__name__)
 
-COG_EXTENSIONS = ("bot.cogs.about",)
+COG_EXTENSIONS = ("bot.cogs.about", "bot.cogs.dramas", "bot.cogs.facts", "bot.cogs.cast")
 
 
 def bot_intents(settings: Settings) -> discord.Intents:
@@ -58,6 +62,8 @@ class FanBot(commands.Bot):
         self.force_sync = force_sync
         self.started_monotonic = time.monotonic()
         self._store: Store | None = None
+        self._catalogue: Catalogue | None = None
+        self.pagers = PagerRegistry()
         self.tree.error(self.on_app_command_error)
 
     @property
@@ -66,12 +72,26 @@ class FanBot(commands.Bot):
             raise RuntimeError("the store is opened in setup_hook")
         return self._store
 
+    @property
+    def catalogue(self) -> Catalogue:
+        if self._catalogue is None:
+            raise RuntimeError("the catalogue is loaded in setup_hook")
+        return self._catalogue
+
     async def setup_hook(self) -> None:
         self._store = await Store.open(self.settings.database_path)
-        await import_files(self.store.dramas, [self.settings.data_dir])
+        self._catalogue = Catalogue(self._store)
+        await self.import_data([self.settings.data_dir])
+        self.add_dynamic_items(PageButton)
         for extension in COG_EXTENSIONS:
             await self.load_extension(extension)
         await self.sync_commands(force=self.force_sync)
+
+    async def import_data(self, paths: list[Path]) -> list[FileOutcome]:
+        """Import drama files, then refresh everything planned from them."""
+        outcomes = await import_files(self.store.dramas, paths)
+        await self.catalogue.refresh()
+        return outcomes
 
     def _sync_scope(self) -> discord.Object | None:
         guild_id = self.settings.dev_guild_id
@@ -101,8 +121,19 @@ class FanBot(commands.Bot):
     async def on_app_command_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
-        """The one place bugs land: log the traceback, tell the user politely."""
+        """The one place errors land: refusals answered, bugs logged with context."""
         command = interaction.command.qualified_name if interaction.command else "?"
+        refusal = check_failure_message(error)
+        if refusal is not None:
+            log.info(
+                "refused /%s for user %s in guild %s: %s",
+                command,
+                interaction.user.id,
+                interaction.guild_id,
+                error,
+            )
+            await self._tell(interaction, refusal)
+            return
         log.error(
             "command /%s failed in guild %s channel %s for user %s",
             command,
@@ -111,17 +142,20 @@ class FanBot(commands.Bot):
             interaction.user.id,
             exc_info=error,
         )
-        text = "Sorry, something went wrong on my side. The server admins can find it in my logs."
+        await self._tell(interaction, SOMETHING_WENT_WRONG)
+
+    async def _tell(self, interaction: discord.Interaction, text: str) -> None:
         try:
             if interaction.response.is_done():
                 await interaction.followup.send(text, ephemeral=True)
             else:
                 await interaction.response.send_message(text, ephemeral=True)
-        except discord.HTTPException:
-            log.warning("could not tell the user about the error in /%s", command)
+        except discord.HTTPException as error:
+            log.warning("could not answer interaction %s: %s", interaction.id, error)
 
     async def close(self) -> None:
         """Gateway closed first, then the store: nothing writes after it is closed."""
+        self.pagers.close()
         await super().close()
         if self._store is not None:
             await self._store.close()

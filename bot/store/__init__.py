@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.store.announcements import AnnouncementStore
 from bot.store.bot_state import BotStateStore
 from bot.store.database import Database, StoreError
 from bot.store.dramas import DramaStore
@@ -21,6 +23,7 @@ class Store:
     bot_state: BotStateStore
     facts: FactStore
     guilds: GuildSettingsStore
+    announcements: AnnouncementStore
 
     @classmethod
     async def open(cls, path: Path) -> Store:
@@ -31,6 +34,7 @@ class Store:
             bot_state=BotStateStore(database),
             facts=FactStore(database),
             guilds=GuildSettingsStore(database),
+            announcements=AnnouncementStore(database, run_id=secrets.token_hex(8)),
         )
 
     async def close(self) -> None:

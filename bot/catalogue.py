@@ -1,0 +1,139 @@
+"""The imported catalogue in memory, with name indexes for what fans type.
+
+Dramas, people and credits change only on import, so they are loaded once and refreshed
+after each import; every lookup and autocomplete is then answered without SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from bot.domain.models import Credit, Drama, Episode, Person
+from bot.domain.names import NameIndex, NameMatch
+from bot.store import Store
+
+
+@dataclass(frozen=True)
+class CatalogueSnapshot:
+    """One consistent view of the catalogue; replaced whole on refresh."""
+
+    dramas: tuple[Drama, ...] = ()
+    episodes: tuple[Episode, ...] = ()
+    people: tuple[Person, ...] = ()
+    credits: tuple[Credit, ...] = ()
+    drama_names: NameIndex = field(default_factory=lambda: NameIndex([]))
+    person_names: NameIndex = field(default_factory=lambda: NameIndex([]))
+    character_names: NameIndex = field(default_factory=lambda: NameIndex([]))
+
+    @classmethod
+    def build(
+        cls,
+        dramas: Sequence[Drama],
+        episodes: Sequence[Episode],
+        people: Sequence[Person],
+        credits: Sequence[Credit],
+    ) -> CatalogueSnapshot:
+        characters = [
+            (credit_key(c), (c.character, *c.character_aliases)) for c in credits if c.character
+        ]
+        return cls(
+            dramas=tuple(dramas),
+            episodes=tuple(episodes),
+            people=tuple(people),
+            credits=tuple(credits),
+            drama_names=NameIndex((d.slug, d.names) for d in dramas),
+            person_names=NameIndex((p.id, p.names) for p in people),
+            character_names=NameIndex(characters),
+        )
+
+    def drama(self, slug: str) -> Drama | None:
+        return next((d for d in self.dramas if d.slug == slug), None)
+
+    def person(self, person_id: str) -> Person | None:
+        return next((p for p in self.people if p.id == person_id), None)
+
+    def episodes_of(self, slug: str) -> list[Episode]:
+        return [e for e in self.episodes if e.drama_slug == slug]
+
+    def credits_of(self, slug: str) -> list[Credit]:
+        return [c for c in self.credits if c.drama_slug == slug]
+
+    def credits_for_person(self, person_id: str) -> list[Credit]:
+        return [c for c in self.credits if c.person_id == person_id]
+
+    def credit(self, key: str) -> Credit | None:
+        return next((c for c in self.credits if credit_key(c) == key), None)
+
+    def find_drama(self, text: str) -> Drama | None:
+        """A slug, a title or an alias, however typed; None when unknown or ambiguous."""
+        exact = self.drama(text.strip())
+        if exact is not None:
+            return exact
+        match = self.drama_names.best(text)
+        return None if match is None else self.drama(match.key)
+
+    def find_person(self, text: str) -> Person | None:
+        """A person by id, their name, or a character they play."""
+        exact = self.person(text.strip())
+        if exact is not None:
+            return exact
+        matches = self.person_and_character_matches(text)
+        if not matches:
+            return None
+        top = [m for m in matches if m.score == matches[0].score]
+        people = {self.person_id_of(m) for m in top}
+        return self.person(people.pop()) if len(people) == 1 else None
+
+    def person_and_character_matches(self, text: str, limit: int = 5) -> list[NameMatch]:
+        """People and characters matching ``text``, best first."""
+        found = self.person_names.search(text, limit) + self.character_names.search(text, limit)
+        return sorted(found, key=lambda m: -m.score)[:limit]
+
+    def person_suggestions(self, text: str, limit: int = 3) -> list[str]:
+        """Canonical names for "did you mean", people and characters alike."""
+        hints = self.person_names.suggestions(text, limit) + self.character_names.suggestions(
+            text, limit
+        )
+        names: list[str] = []
+        for match in sorted(hints, key=lambda m: -m.score):
+            name = self.display_name(match)
+            if name not in names:
+                names.append(name)
+        return names[:limit]
+
+    def person_id_of(self, match: NameMatch) -> str:
+        credit = self.credit(match.key)
+        return credit.person_id if credit is not None else match.key
+
+    def display_name(self, match: NameMatch) -> str:
+        """``Park Hyung-sik`` or ``Han Seon-woo (Park Hyung-sik)`` for a character."""
+        credit = self.credit(match.key)
+        if credit is None:
+            person = self.person(match.key)
+            return person.name if person else match.name
+        person = self.person(credit.person_id)
+        actor = person.name if person else credit.person_id
+        return f"{credit.character} ({actor})"
+
+
+def credit_key(credit: Credit) -> str:
+    return f"{credit.drama_slug}/{credit.person_id}/{credit.character or credit.role.value}"
+
+
+class Catalogue:
+    """Holds the current snapshot; ``refresh`` after every import."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self.snapshot = CatalogueSnapshot()
+
+    async def refresh(self) -> CatalogueSnapshot:
+        dramas = self._store.dramas
+        self.snapshot = CatalogueSnapshot.build(
+            await dramas.dramas(),
+            await dramas.episodes(),
+            await dramas.people(),
+            await dramas.credits(),
+        )
+        return self.snapshot

@@ -1,0 +1,79 @@
+"""``/cast list|who``: who plays whom, found however the name is typed."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.client import FanBot
+from bot.cogs.drama_option import drama_autocomplete, resolve_drama
+from bot.domain.text import CHOICE_NAME_LIMIT, CHOICES_LIMIT, clip
+from bot.ui.cast import ambiguous_person, no_person_found, render_cast_pages, render_person
+
+
+class Cast(commands.GroupCog, group_name="cast", group_description="Cast and crew."):
+    def __init__(self, bot: FanBot) -> None:
+        self.bot = bot
+
+    async def name_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        snapshot = self.bot.catalogue.snapshot
+        matches = snapshot.person_names.complete(current, CHOICES_LIMIT)
+        matches += snapshot.character_names.complete(current, CHOICES_LIMIT)
+        matches.sort(key=lambda m: -m.score)
+        choices: list[app_commands.Choice[str]] = []
+        seen: set[str] = set()
+        for match in matches:
+            label = clip(snapshot.display_name(match), CHOICE_NAME_LIMIT)
+            if label not in seen:
+                seen.add(label)
+                choices.append(app_commands.Choice(name=label, value=snapshot.person_id_of(match)))
+        return choices[:CHOICES_LIMIT]
+
+    @app_commands.command(name="list", description="Cast and crew of a drama.")
+    @app_commands.describe(drama="Which drama (default: this server's).")
+    @app_commands.autocomplete(drama=drama_autocomplete)
+    async def list_cast(self, interaction: discord.Interaction, drama: str | None = None) -> None:
+        found = await resolve_drama(interaction, drama)
+        if found is None:
+            return
+        snapshot = self.bot.catalogue.snapshot
+        people = {p.id: p for p in snapshot.people}
+        pages = render_cast_pages(found, snapshot.credits_of(found.slug), people)
+        await self.bot.pagers.send(interaction, pages)
+
+    @app_commands.command(name="who", description="Who someone is and whom they play.")
+    @app_commands.describe(name="An actor, director, writer or character, however you spell it.")
+    @app_commands.autocomplete(name=name_autocomplete)
+    async def who(
+        self, interaction: discord.Interaction, name: app_commands.Range[str, 1, 100]
+    ) -> None:
+        snapshot = self.bot.catalogue.snapshot
+        person = snapshot.find_person(name)
+        if person is None:
+            matches = snapshot.person_and_character_matches(name)
+            if matches:
+                names = list(dict.fromkeys(snapshot.display_name(m) for m in matches))
+                await interaction.response.send_message(
+                    ambiguous_person(name, names[:5]), ephemeral=True
+                )
+            else:
+                hints = snapshot.person_suggestions(name)
+                await interaction.response.send_message(
+                    no_person_found(name, hints), ephemeral=True
+                )
+            return
+        dramas = {d.slug: d for d in snapshot.dramas}
+        embed = render_person(
+            person,
+            snapshot.credits_for_person(person.id),
+            dramas,
+            discord.utils.utcnow().date(),
+        )
+        await interaction.response.send_message(embed=embed)
+
+
+async def setup(bot: FanBot) -> None:
+    await bot.add_cog(Cast(bot))

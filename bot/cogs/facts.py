@@ -1,0 +1,148 @@
+"""``/fact random|search|add|remove``: what fans love to share."""
+
+from __future__ import annotations
+
+from collections import OrderedDict, deque
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.client import FanBot
+from bot.cogs.drama_option import drama_autocomplete, resolve_drama
+from bot.domain.models import Drama, FactDraft
+from bot.domain.text import CHOICES_LIMIT, FACT_TEXT_LIMIT
+from bot.store.facts import RemoveOutcome
+from bot.ui.facts import (
+    MAX_RESULTS,
+    fact_added,
+    fact_from_data_file,
+    fact_not_found,
+    fact_removed,
+    no_fact_for,
+    no_fact_found,
+    render_fact,
+    render_fact_pages,
+)
+
+RECENT_CHANNELS = 1000
+
+
+class Facts(commands.GroupCog, group_name="fact", group_description="Facts about the dramas."):
+    def __init__(self, bot: FanBot) -> None:
+        self.bot = bot
+        # Facts already shown per channel, so /fact random goes round before repeating.
+        self._shown: OrderedDict[int, deque[int]] = OrderedDict()
+
+    async def topic_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        topics = await self.bot.store.facts.topics()
+        wanted = current.casefold().strip()
+        return [app_commands.Choice(name=t, value=t) for t in topics if wanted in t.casefold()][
+            :CHOICES_LIMIT
+        ]
+
+    def _recent(self, channel_id: int) -> deque[int]:
+        recent = self._shown.pop(channel_id, None) or deque(maxlen=500)
+        self._shown[channel_id] = recent
+        while len(self._shown) > RECENT_CHANNELS:
+            self._shown.popitem(last=False)
+        return recent
+
+    @app_commands.command(name="random", description="A random fact.")
+    @app_commands.describe(drama="Which drama (default: this server's).", topic="Only this topic.")
+    @app_commands.autocomplete(drama=drama_autocomplete, topic=topic_autocomplete)
+    async def random(
+        self,
+        interaction: discord.Interaction,
+        drama: str | None = None,
+        topic: app_commands.Range[str, 1, 40] | None = None,
+    ) -> None:
+        found = await resolve_drama(interaction, drama)
+        if found is None:
+            return
+        recent = self._recent(interaction.channel_id or 0)
+        fact = await self.bot.store.facts.random(found.slug, topic, excluding=list(recent))
+        if fact is None:
+            await interaction.response.send_message(no_fact_for(found, topic), ephemeral=True)
+            return
+        if fact.id in recent:  # every fact was shown: start a new round
+            recent.clear()
+        recent.append(fact.id)
+        await interaction.response.send_message(embed=render_fact(fact, found))
+
+    @app_commands.command(name="search", description="Find facts by words, names or titles.")
+    @app_commands.describe(query="Words to look for.", drama="Only this drama.")
+    @app_commands.autocomplete(drama=drama_autocomplete)
+    async def search(
+        self,
+        interaction: discord.Interaction,
+        query: app_commands.Range[str, 1, 100],
+        drama: str | None = None,
+    ) -> None:
+        scope: Drama | None = None
+        if drama:
+            scope = await resolve_drama(interaction, drama)
+            if scope is None:
+                return
+        elif interaction.guild_id is not None:
+            default_slug = await self.bot.store.guilds.default_drama(interaction.guild_id)
+            scope = self.bot.catalogue.snapshot.drama(default_slug) if default_slug else None
+        page = await self.bot.store.facts.search(
+            query, scope.slug if scope else None, limit=MAX_RESULTS
+        )
+        if not page.facts:
+            snapshot = self.bot.catalogue.snapshot
+            hints = snapshot.person_suggestions(query)
+            await interaction.response.send_message(no_fact_found(query, hints), ephemeral=True)
+            return
+        dramas = {d.slug: d for d in self.bot.catalogue.snapshot.dramas}
+        pages = render_fact_pages(page.facts, page.total, query, dramas)
+        await self.bot.pagers.send(interaction, pages)
+
+    @app_commands.command(name="add", description="Add a fact for everyone (Manage Server).")
+    @app_commands.describe(
+        text="The fact, as one clear sentence.",
+        drama="Which drama (default: this server's).",
+        source="Where it comes from (an article, an interview...).",
+        topic="A one-word topic, e.g. music or casting.",
+    )
+    @app_commands.autocomplete(drama=drama_autocomplete, topic=topic_autocomplete)
+    @app_commands.guild_only()
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def add(
+        self,
+        interaction: discord.Interaction,
+        text: app_commands.Range[str, 10, FACT_TEXT_LIMIT],
+        drama: str | None = None,
+        source: app_commands.Range[str, 1, 300] | None = None,
+        topic: app_commands.Range[str, 1, 40] | None = None,
+    ) -> None:
+        found = await resolve_drama(interaction, drama)
+        if found is None:
+            return
+        draft = FactDraft(text.strip(), topic.strip().lower() if topic else None, source)
+        fact = await self.bot.store.facts.add(
+            found.slug, draft, interaction.user.id, discord.utils.utcnow()
+        )
+        await interaction.response.send_message(fact_added(fact, found))
+
+    @app_commands.command(name="remove", description="Remove a community fact (Manage Server).")
+    @app_commands.describe(id="The fact's number, as /fact search shows it.")
+    @app_commands.guild_only()
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def remove(
+        self, interaction: discord.Interaction, id: app_commands.Range[int, 1]
+    ) -> None:
+        outcome = await self.bot.store.facts.remove_community_fact(id)
+        if outcome is RemoveOutcome.REMOVED:
+            await interaction.response.send_message(fact_removed(id))
+        elif outcome is RemoveOutcome.NOT_FOUND:
+            await interaction.response.send_message(fact_not_found(id), ephemeral=True)
+        else:
+            await interaction.response.send_message(fact_from_data_file(id), ephemeral=True)
+
+
+async def setup(bot: FanBot) -> None:
+    await bot.add_cog(Facts(bot))

@@ -1,0 +1,1058 @@
+"""Trivia games: four-choice questions from curated and store data, scoring, one game's flow.
+
+Pure domain code: no Discord, no SQL, no I/O, no module-level mutable state. Every instant is
+an aware datetime passed in by the caller (normalised to UTC), and every random choice goes
+through an injected :class:`random.Random`, so a seed replays a game exactly.
+
+The cog owns one :class:`TriviaGame` per channel and drives it::
+
+    question = game.open_next(now)          # post it with buttons A-D and a countdown
+    game.answer(user, index, now, question_index=game.current_index)   # each click
+    if game.should_close(now): result = game.close_current(now)        # reveal
+    ...                                     # until open_next() returns None
+    game.scoreboard()                       # final message
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, time, timedelta
+from enum import StrEnum
+from random import Random
+
+from bot.domain.models import (
+    Credit,
+    Drama,
+    Episode,
+    Fact,
+    FactDraft,
+    Person,
+    RoleKind,
+    TriviaQuestion,
+)
+from bot.domain.names import answer_matches, name_key
+from bot.domain.schedule import require_utc, weekly_slot
+
+__all__ = [
+    "BASE_POINTS",
+    "CHOICE_COUNT",
+    "DEFAULT_QUESTIONS",
+    "DEFAULT_SECONDS",
+    "LETTERS",
+    "MAX_QUESTIONS",
+    "MAX_SECONDS",
+    "MAX_SPEED_BONUS",
+    "MIN_QUESTIONS",
+    "MIN_SECONDS",
+    "AnswerOutcome",
+    "PlayerAnswer",
+    "PlayerScore",
+    "Question",
+    "QuestionKind",
+    "QuestionResult",
+    "QuestionSource",
+    "TriviaGame",
+    "curated_questions",
+    "generated_questions",
+    "occupation",
+    "pick_questions",
+    "speed_bonus",
+]
+
+LETTERS = "ABCD"
+CHOICE_COUNT = len(LETTERS)
+WRONG_COUNT = CHOICE_COUNT - 1
+
+BASE_POINTS = 10
+MAX_SPEED_BONUS = 5
+
+MIN_QUESTIONS, DEFAULT_QUESTIONS, MAX_QUESTIONS = 1, 10, 50
+MIN_SECONDS, DEFAULT_SECONDS, MAX_SECONDS = 5, 20, 120
+
+FACT_QUESTION_LIMIT = 5
+"""Fact questions per drama: a file with 60 facts should not crowd out everything else."""
+
+MASK = "___"
+"""Replaces the drama's title in a "which drama is this fact about?" question."""
+
+# ------------------------------------------------------------------------------ decoy pools
+# Used only when the store has too few plausible wrong choices (a single drama with three
+# characters). Well-known names, so a decoy reads like a real option; never the answer, because
+# every candidate is checked against the answer and its accepted spellings first.
+
+ACTOR_DECOYS = (
+    "Song Joong-ki",
+    "Kim Go-eun",
+    "Hyun Bin",
+    "Son Ye-jin",
+    "Park Seo-joon",
+    "Kim Tae-ri",
+    "Lee Min-ho",
+    "Jun Ji-hyun",
+    "Gong Yoo",
+    "Park Shin-hye",
+    "Nam Joo-hyuk",
+    "Kim Yoo-jung",
+    "Lee Jong-suk",
+    "Song Kang",
+    "Bae Suzy",
+    "Seo Ye-ji",
+)
+CHARACTER_DECOYS = (
+    "Kim Shin",
+    "Ji Eun-tak",
+    "Ri Jeong-hyeok",
+    "Yoon Se-ri",
+    "Park Sae-ro-yi",
+    "Jo Yi-seo",
+    "Do Min-joon",
+    "Cheon Song-yi",
+    "Hong Du-sik",
+    "Yoon Hye-jin",
+    "Seong Deok-seon",
+    "Goo Jun-pyo",
+    "Geum Jan-di",
+    "Woo Young-woo",
+)
+DIRECTOR_DECOYS = (
+    "Shin Won-ho",
+    "Lee Eung-bok",
+    "Ahn Pan-seok",
+    "Kim Won-seok",
+    "Lee Jung-hyo",
+    "Yoo In-sik",
+    "Park Shin-woo",
+    "Kim Jin-min",
+)
+WRITER_DECOYS = (
+    "Kim Eun-sook",
+    "Park Ji-eun",
+    "Kim Eun-hee",
+    "Noh Hee-kyung",
+    "Park Hae-young",
+    "Lee Woo-jung",
+    "Song Jae-jung",
+    "Park Hye-ryun",
+)
+DRAMA_DECOYS = (
+    "Goblin",
+    "Crash Landing on You",
+    "Itaewon Class",
+    "Reply 1988",
+    "Vincenzo",
+    "Descendants of the Sun",
+    "My Mister",
+    "Hometown Cha-Cha-Cha",
+    "Business Proposal",
+    "Extraordinary Attorney Woo",
+)
+JOB_DECOYS = (
+    "Doctor",
+    "Lawyer",
+    "Chef",
+    "Teacher",
+    "Detective",
+    "Architect",
+    "Journalist",
+    "Nurse",
+    "Pilot",
+    "Prosecutor",
+    "Photographer",
+    "Lyricist",
+    "Producer",
+    "Singer",
+)
+# Single-word occupations recognised in a credit description's head ("A lyricist who ...").
+# fmt: off
+OCCUPATIONS = frozenset({
+    "actor", "actress", "architect", "artist", "attorney", "baker", "barista", "ceo", "chef",
+    "composer", "dancer", "dentist", "designer", "detective", "developer", "doctor", "editor",
+    "idol", "journalist", "judge", "lawyer", "lyricist", "manager", "model", "musician",
+    "novelist", "nurse", "pharmacist", "photographer", "pianist", "pilot", "producer",
+    "professor", "programmer", "prosecutor", "reporter", "secretary", "singer", "soldier",
+    "songwriter", "surgeon", "teacher", "veterinarian", "webtoonist",
+})
+# fmt: on
+COMMON_EPISODE_COUNTS = (2, 4, 6, 8, 10, 12, 14, 16, 20, 24, 32, 50)
+TIME_SHIFTS_HOURS = (-3, -2, -1, 1, 2, 3)
+
+_RELATIVE_CLAUSE = re.compile(r"\b(?:who|whose|that|which)\b", re.IGNORECASE)
+_ARTICLE = re.compile(r"^an?\s", re.IGNORECASE)
+_WORD = re.compile(r"[a-z]+")
+
+
+# ---------------------------------------------------------------------------------- values
+
+
+class QuestionSource(StrEnum):
+    CURATED = "curated"
+    GENERATED = "generated"
+
+
+class QuestionKind(StrEnum):
+    """What a question asks, so the cog or a test can tell generated questions apart."""
+
+    CURATED = "curated"
+    WHO_PLAYS = "who_plays"
+    CHARACTER_OF = "character_of"
+    JOB = "job"
+    DIRECTOR = "director"
+    WRITER = "writer"
+    EPISODE_COUNT = "episode_count"
+    TIME_SLOT = "time_slot"
+    FACT_DRAMA = "fact_drama"
+    CHARACTER_DRAMA = "character_drama"
+
+
+@dataclass(frozen=True)
+class Question:
+    """One four-choice question; validated so a broken one can never reach a channel."""
+
+    text: str
+    choices: tuple[str, str, str, str]
+    correct_index: int
+    accepted: tuple[str, ...]
+    """Extra spellings a typed answer may use (the correct choice itself always counts)."""
+    source: QuestionSource
+    drama_slug: str
+    kind: QuestionKind
+
+    def __post_init__(self) -> None:
+        if len(self.choices) != CHOICE_COUNT:
+            raise ValueError(f"a question needs exactly {CHOICE_COUNT} choices")
+        if not 0 <= self.correct_index < CHOICE_COUNT:
+            raise ValueError("correct_index out of range")
+        keys = [name_key(choice) for choice in self.choices]
+        if not all(keys) or len(set(keys)) != CHOICE_COUNT:
+            raise ValueError(f"choices must be distinct names: {self.choices!r}")
+
+    @property
+    def answer(self) -> str:
+        return self.choices[self.correct_index]
+
+    @property
+    def letter(self) -> str:
+        """The correct button letter, for the reveal."""
+        return LETTERS[self.correct_index]
+
+    @property
+    def answers(self) -> tuple[str, ...]:
+        """Everything a typed answer is compared with: the correct choice, then accepted."""
+        return (self.answer, *self.accepted)
+
+
+def _same(a: str, b: str) -> bool:
+    """Whether two texts would read (or type-match) as the same answer."""
+    return name_key(a) == name_key(b) or answer_matches(a, (b,)) or answer_matches(b, (a,))
+
+
+def _pick_wrong(
+    answer: str,
+    avoid: Iterable[str],
+    tiers: Sequence[Iterable[str]],
+    rng: Random,
+    mentioned_in: str = "",
+) -> list[str] | None:
+    """Three wrong choices, most plausible tier first, or None when there are not enough.
+
+    A candidate is refused when it equals (by name_key or typo distance) the answer, anything
+    in ``avoid`` (accepted spellings, other correct answers) or an already chosen one, or when
+    it appears in ``mentioned_in`` (the question text would then hint at it).
+    """
+    blocked = [answer, *avoid]
+    mentioned = name_key(mentioned_in)
+    chosen: list[str] = []
+    for tier in tiers:
+        options = list(dict.fromkeys(tier))  # dedupe, keep order (sets would be hash-ordered)
+        rng.shuffle(options)
+        for option in options:
+            if len(chosen) == WRONG_COUNT:
+                return chosen
+            key = name_key(option)
+            if not key or (mentioned and key in mentioned):
+                continue
+            if any(_same(option, other) for other in (*blocked, *chosen)):
+                continue
+            chosen.append(option)
+    return chosen if len(chosen) == WRONG_COUNT else None
+
+
+def _build(
+    *,
+    text: str,
+    answer: str,
+    wrong: Sequence[str],
+    accepted: Iterable[str],
+    rng: Random,
+    source: QuestionSource,
+    drama_slug: str,
+    kind: QuestionKind,
+) -> Question:
+    """Shuffle the choices so the correct letter is not predictable."""
+    choices = [answer, *wrong]
+    rng.shuffle(choices)
+    extra = tuple(dict.fromkeys(a for a in accepted if a != answer))
+    return Question(
+        text=text,
+        choices=(choices[0], choices[1], choices[2], choices[3]),
+        correct_index=choices.index(answer),
+        accepted=extra,
+        source=source,
+        drama_slug=drama_slug,
+        kind=kind,
+    )
+
+
+# ---------------------------------------------------------------------------- curated pool
+
+
+def curated_questions(trivia: Sequence[TriviaQuestion], rng: Random) -> list[Question]:
+    """The data files' hand-written questions, three of their wrong answers each, shuffled.
+
+    A question is skipped when fewer than three wrong answers survive the duplicate check
+    (e.g. a wrong answer that is only a romanization variant of the right one).
+    """
+    questions: list[Question] = []
+    for item in trivia:
+        wrong = _pick_wrong(item.answer, item.accepted, [item.wrong], rng)
+        if wrong is None:
+            continue
+        questions.append(
+            _build(
+                text=item.question,
+                answer=item.answer,
+                wrong=wrong,
+                accepted=item.accepted,
+                rng=rng,
+                source=QuestionSource.CURATED,
+                drama_slug=item.drama_slug,
+                kind=QuestionKind.CURATED,
+            )
+        )
+    return questions
+
+
+# -------------------------------------------------------------------------- generated pool
+
+
+@dataclass(frozen=True)
+class _Cast:
+    """One character of one drama and who plays it (several people for young/adult roles)."""
+
+    drama_slug: str
+    character: str
+    aliases: tuple[str, ...]
+    people: tuple[Person, ...]
+    description: str | None
+
+
+def _cast_of(credits: Iterable[Credit], people: Mapping[str, Person]) -> list[_Cast]:
+    """Group cast credits by (drama, character key), in file order."""
+    grouped: dict[tuple[str, str], _Cast] = {}
+    for credit in credits:
+        person = people.get(credit.person_id)
+        if not credit.role.is_cast or not credit.character or person is None:
+            continue
+        slot = (credit.drama_slug, name_key(credit.character))
+        if not slot[1]:
+            continue
+        known = grouped.get(slot)
+        if known is None:
+            grouped[slot] = _Cast(
+                credit.drama_slug,
+                credit.character,
+                credit.character_aliases,
+                (person,),
+                credit.description,
+            )
+        elif person not in known.people:
+            grouped[slot] = replace(
+                known,
+                aliases=(*known.aliases, *credit.character_aliases),
+                people=(*known.people, person),
+            )
+    return list(grouped.values())
+
+
+def _names(people: Iterable[Person]) -> list[str]:
+    return [name for person in people for name in person.names]
+
+
+def occupation(description: str | None) -> str | None:
+    """The character's job from a description like "A rising photographer who ...".
+
+    Deliberately strict: the description must start with "A"/"An" and the part before the first
+    relative clause must name exactly one known occupation; anything else gives None.
+    """
+    if not description or not _ARTICLE.match(description):
+        return None
+    head = _RELATIVE_CLAUSE.split(description, maxsplit=1)[0]
+    words: list[str] = _WORD.findall(head.lower())
+    found = list(dict.fromkeys(w for w in words if w in OCCUPATIONS))
+    if len(found) != 1:
+        return None
+    job = found[0]
+    return job.upper() if job == "ceo" else job.capitalize()
+
+
+def _mask_titles(text: str, drama: Drama) -> str | None:
+    """The fact with the drama's names blanked out, or None when it is unusable.
+
+    Only facts that name the drama qualify: one that does not ("Happiness, Park Hyung-sik's
+    previous drama, ...") may well be about something else. A spelling that survives masking
+    (inside a longer word, say) would give the answer away, so that fact is dropped too.
+    """
+    masked = text
+    for name in sorted(drama.names, key=len, reverse=True):
+        pattern = rf"(?<!\w){re.escape(name)}(?!\w)"
+        masked = re.sub(pattern, MASK, masked, flags=re.IGNORECASE)
+    if MASK not in masked or MASK in text:
+        return None
+    masked_key = name_key(masked)
+    if any(len(key) >= 3 and key in masked_key for key in map(name_key, drama.names)):
+        return None
+    return masked
+
+
+def _slot_variants(drama: Drama) -> tuple[list[str], list[str]]:
+    """Other slots in the drama's zone and format: one part changed, then both changed."""
+    schedule = drama.schedule
+    days = sorted(schedule.weekdays)
+    day_options: list[tuple[int, ...]] = [
+        tuple(d + shift for d in days)
+        for shift in range(-6, 7)
+        if shift and all(0 <= d + shift <= 6 for d in days)
+    ]
+    time_options: list[tuple[time, ...]] = []
+    for hours in TIME_SHIFTS_HOURS:
+        minutes = [t.hour * 60 + t.minute + hours * 60 for t in schedule.times]
+        if all(0 <= m < 24 * 60 for m in minutes):
+            time_options.append(tuple(time(m // 60, m % 60) for m in minutes))
+    one_change = [replace(schedule, weekdays=d) for d in day_options]
+    one_change += [replace(schedule, times=t) for t in time_options]
+    both = [replace(schedule, weekdays=d, times=t) for d in day_options for t in time_options]
+    return [weekly_slot(v) for v in one_change], [weekly_slot(v) for v in both]
+
+
+def _slot_accepted(drama: Drama) -> list[str]:
+    """Typed forms of the slot: without the zone, and with singular weekdays."""
+    full = weekly_slot(drama.schedule)
+    zoneless = full.rsplit(" ", 1)[0]
+    singular = re.sub(r"days\b", "day", zoneless)
+    return [zoneless, singular, re.sub(r"days\b", "day", full)]
+
+
+def _nearest_counts(count: int) -> list[int]:
+    """Common episode counts closest to the real one: plausible, not absurd, wrong numbers."""
+    return sorted(COMMON_EPISODE_COUNTS, key=lambda n: (abs(n - count), n))[:6]
+
+
+def generated_questions(
+    drama: Drama,
+    *,
+    episodes: Sequence[Episode],
+    people: Sequence[Person],
+    credits: Sequence[Credit],
+    rng: Random,
+    facts: Sequence[Fact | FactDraft] = (),
+    other_dramas: Sequence[Drama] = (),
+    fact_limit: int = FACT_QUESTION_LIMIT,
+) -> list[Question]:
+    """Questions built from the store's data about ``drama``.
+
+    ``people`` and ``credits`` may cover every drama the bot knows: credits of other dramas
+    make better wrong choices than the fixed decoy pools. ``facts`` are this drama's; with
+    ``other_dramas`` given, up to ``fact_limit`` of them become "which drama?" questions.
+    ``episodes`` are this drama's (others' slugs are ignored); empty means the schedule's count.
+    """
+    by_id = {person.id: person for person in people}
+    title = drama.title
+    others = [other for other in other_dramas if other.slug != drama.slug]
+    all_cast = _cast_of(credits, by_id)
+    cast = [c for c in all_cast if c.drama_slug == drama.slug]
+    other_cast = [c for c in all_cast if c.drama_slug != drama.slug]
+    questions: list[Question] = []
+
+    def add(
+        kind: QuestionKind,
+        text: str,
+        answer: str,
+        accepted: Iterable[str],
+        tiers: Sequence[Iterable[str]],
+        avoid: Iterable[str] = (),
+        mentioned_in: str = "",
+    ) -> None:
+        accepted = list(accepted)
+        wrong = _pick_wrong(answer, [*accepted, *avoid], tiers, rng, mentioned_in)
+        if wrong is None:
+            return
+        questions.append(
+            _build(
+                text=text,
+                answer=answer,
+                wrong=wrong,
+                accepted=accepted,
+                rng=rng,
+                source=QuestionSource.GENERATED,
+                drama_slug=drama.slug,
+                kind=kind,
+            )
+        )
+
+    # Who plays a character / which character a person plays.
+    for role in cast:
+        lead, *co_stars = role.people
+        add(
+            QuestionKind.WHO_PLAYS,
+            f"Who plays {role.character} in {title}?",
+            lead.name,
+            [*lead.aliases, *_names(co_stars)],
+            [
+                [p.name for c in cast if c is not role for p in c.people],
+                [p.name for c in other_cast for p in c.people],
+                ACTOR_DECOYS,
+            ],
+        )
+    for person_id in dict.fromkeys(p.id for c in cast for p in c.people):
+        roles = [c for c in cast if any(p.id == person_id for p in c.people)]
+        first, *more = roles
+        add(
+            QuestionKind.CHARACTER_OF,
+            f"Which character does {by_id[person_id].name} play in {title}?",
+            first.character,
+            [*first.aliases, *(n for r in more for n in (r.character, *r.aliases))],
+            [
+                [c.character for c in cast if c not in roles],
+                [c.character for c in other_cast],
+                CHARACTER_DECOYS,
+            ],
+        )
+
+    # A character's job, when the description states it plainly.
+    jobs = {c: occupation(c.description) for c in all_cast}
+    for role in cast:
+        job = jobs[role]
+        if job is None:
+            continue
+        add(
+            QuestionKind.JOB,
+            f"What is {role.character}'s job in {title}?",
+            job,
+            [],
+            [
+                [j for c in all_cast if (j := jobs[c]) is not None],
+                JOB_DECOYS,
+            ],
+        )
+
+    # Who directed / who wrote.
+    crew_kinds = (
+        (RoleKind.DIRECTOR, QuestionKind.DIRECTOR, f"Who directed {title}?", DIRECTOR_DECOYS),
+        (RoleKind.WRITER, QuestionKind.WRITER, f"Who wrote {title}?", WRITER_DECOYS),
+    )
+    for role_kind, kind, text, decoys in crew_kinds:
+        crew = [
+            by_id[c.person_id]
+            for c in credits
+            if c.drama_slug == drama.slug and c.role is role_kind and c.person_id in by_id
+        ]
+        crew = list(dict.fromkeys(crew))
+        if not crew:
+            continue
+        lead, *partners = crew
+        add(
+            kind,
+            text,
+            lead.name,
+            [*lead.aliases, *_names(partners)],
+            [
+                [
+                    by_id[c.person_id].name
+                    for c in credits
+                    if not c.role.is_cast and c.person_id in by_id
+                ],
+                decoys,
+            ],
+        )
+
+    # How many episodes.
+    count = len({e.number for e in episodes if e.drama_slug == drama.slug})
+    count = count or drama.schedule.episode_count
+    add(
+        QuestionKind.EPISODE_COUNT,
+        f"How many episodes does {title} have?",
+        str(count),
+        [f"{count} episodes"],
+        [
+            [str(o.schedule.episode_count) for o in others],
+            [str(n) for n in _nearest_counts(count)],
+            [str(n) for n in COMMON_EPISODE_COUNTS],
+        ],
+    )
+
+    # Weekday and local time.
+    add(
+        QuestionKind.TIME_SLOT,
+        f"When do new episodes of {title} air each week?",
+        weekly_slot(drama.schedule),
+        _slot_accepted(drama),
+        _slot_variants(drama),
+    )
+
+    # Which drama: only meaningful when the bot knows several.
+    if others:
+        titles = [[o.title for o in others], DRAMA_DECOYS]
+        for role in cast:
+            sharing = {
+                c.drama_slug
+                for c in other_cast
+                if name_key(c.character) == name_key(role.character)
+            }
+            add(
+                QuestionKind.CHARACTER_DRAMA,
+                f"Which drama has a character called {role.character}?",
+                title,
+                drama.aliases,
+                titles,
+                avoid=[n for o in others if o.slug in sharing for n in o.names],
+            )
+        masked = [(fact, m) for fact in facts if (m := _mask_titles(fact.text, drama))]
+        for fact, text in rng.sample(masked, k=min(max(fact_limit, 0), len(masked))):
+            add(
+                QuestionKind.FACT_DRAMA,
+                f'Which drama is this fact about? "{text}"',
+                title,
+                drama.aliases,
+                titles,
+                mentioned_in=fact.text,
+            )
+    return questions
+
+
+# ------------------------------------------------------------------------------- selection
+
+
+def _text_key(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def pick_questions(pool: Sequence[Question], count: int, rng: Random) -> list[Question]:
+    """Up to ``count`` questions in random order, never the same text twice.
+
+    Questions with an answer not yet picked go first, so the curated "Who directed X?" and the
+    generated one about the same person rarely both appear; repeats of an answer only fill up
+    a game that would otherwise be short.
+    """
+    shuffled = list(pool)
+    rng.shuffle(shuffled)
+    texts: set[str] = set()
+    answers: set[str] = set()
+    first: list[Question] = []
+    for question in shuffled:
+        text, answer = _text_key(question.text), name_key(question.answer)
+        if text not in texts and answer not in answers and len(first) < count:
+            texts.add(text)
+            answers.add(answer)
+            first.append(question)
+    rest: list[Question] = []
+    for question in shuffled:
+        text = _text_key(question.text)
+        if text not in texts and len(first) + len(rest) < count:
+            texts.add(text)
+            rest.append(question)
+    picked = first + rest
+    rng.shuffle(picked)
+    return picked
+
+
+# --------------------------------------------------------------------------------- scoring
+
+
+def speed_bonus(answered_at: datetime, opened_at: datetime, closes_at: datetime) -> int:
+    """0..5 extra points, linear in the time left, rounded down (exact: no float drift)."""
+    answered_at, opened_at, closes_at = map(require_utc, (answered_at, opened_at, closes_at))
+    total = closes_at - opened_at
+    if total <= timedelta(0):
+        raise ValueError("closes_at must be after opened_at")
+    left = min(max(closes_at - answered_at, timedelta(0)), total)
+    return (left * MAX_SPEED_BONUS) // total
+
+
+class AnswerOutcome(StrEnum):
+    """What a click (or typed message) did; the cog turns it into an ephemeral reply."""
+
+    LOCKED_IN = "locked_in"
+    ALREADY_ANSWERED = "already_answered"
+    TOO_LATE = "too_late"
+    NO_QUESTION = "no_question"
+    NOT_AN_ANSWER = "not_an_answer"
+    """Typed mode only: the message is chat, not a guess; ignore it."""
+
+
+@dataclass(frozen=True)
+class PlayerAnswer:
+    """One player's answer to one closed question."""
+
+    user_id: int
+    choice_index: int
+    correct: bool
+    points: int
+    streak: int
+    """The player's streak after this question (0 after a wrong answer)."""
+    answered_at: datetime
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    """Everything the reveal message shows."""
+
+    index: int
+    question: Question
+    answers: tuple[PlayerAnswer, ...]
+    """In answer order, fastest first."""
+    choice_counts: tuple[int, int, int, int]
+    closed_at: datetime
+    closed_early: bool
+    """True when everyone answered before the deadline."""
+
+    @property
+    def number(self) -> int:
+        return self.index + 1
+
+    @property
+    def correct_index(self) -> int:
+        return self.question.correct_index
+
+    @property
+    def correct_choice(self) -> str:
+        return self.question.answer
+
+    @property
+    def winners(self) -> tuple[PlayerAnswer, ...]:
+        return tuple(a for a in self.answers if a.correct)
+
+    @property
+    def awarded(self) -> dict[int, int]:
+        """Points each answering player won on this question (0 for a wrong answer)."""
+        return {a.user_id: a.points for a in self.answers}
+
+
+@dataclass(frozen=True)
+class PlayerScore:
+    user_id: int
+    points: int
+    correct: int
+    answered: int
+    streak: int
+    best_streak: int
+
+
+@dataclass
+class _Player:
+    """Mutable running totals, private to one game."""
+
+    user_id: int
+    order: int
+    points: int = 0
+    correct: int = 0
+    answered: int = 0
+    streak: int = 0
+    best_streak: int = 0
+    scored_at: datetime | None = None
+
+    def snapshot(self) -> PlayerScore:
+        return PlayerScore(
+            self.user_id, self.points, self.correct, self.answered, self.streak, self.best_streak
+        )
+
+
+@dataclass(frozen=True)
+class _Locked:
+    choice_index: int
+    answered_at: datetime
+
+
+# ------------------------------------------------------------------------------------ game
+
+
+class TriviaGame:
+    """One game in one channel: which question is open, who answered what, the scores.
+
+    Not thread-safe and not meant to be: the cog calls it from the event loop only. Calls in
+    the wrong state (opening while a question is open, closing when none is) are bugs in the
+    caller and raise RuntimeError; player actions never raise for timing reasons, they return
+    an :class:`AnswerOutcome`.
+    """
+
+    def __init__(
+        self,
+        *,
+        channel_id: int,
+        guild_id: int,
+        starter_id: int,
+        questions: Sequence[Question],
+        seconds: int = DEFAULT_SECONDS,
+        started_at: datetime,
+    ) -> None:
+        if not questions:
+            raise ValueError("a game needs at least one question")
+        if not MIN_SECONDS <= seconds <= MAX_SECONDS:
+            raise ValueError(f"seconds must be {MIN_SECONDS}..{MAX_SECONDS}, got {seconds}")
+        self.channel_id = channel_id
+        self.guild_id = guild_id
+        self.starter_id = starter_id
+        self.seconds = seconds
+        self.started_at = require_utc(started_at)
+        self.questions: tuple[Question, ...] = tuple(questions)
+        self._index = -1
+        self._open = False
+        self._stopped = False
+        self._opened_at: datetime | None = None
+        self._closes_at: datetime | None = None
+        self._locked: dict[int, _Locked] = {}
+        self._players: dict[int, _Player] = {}
+        self._results: list[QuestionResult] = []
+
+    # -- state ---------------------------------------------------------------------------
+
+    @property
+    def current_index(self) -> int | None:
+        """Index of the open (or last closed) question; None before the first."""
+        return None if self._index < 0 else self._index
+
+    @property
+    def current_question(self) -> Question | None:
+        """The open question, or None between questions and after the end."""
+        return self.questions[self._index] if self._open else None
+
+    @property
+    def opened_at(self) -> datetime | None:
+        return self._opened_at if self._open else None
+
+    @property
+    def closes_at(self) -> datetime | None:
+        return self._closes_at if self._open else None
+
+    @property
+    def is_open(self) -> bool:
+        return self._open
+
+    @property
+    def is_stopped(self) -> bool:
+        return self._stopped
+
+    @property
+    def is_finished(self) -> bool:
+        """Stopped, or the last question has been closed."""
+        last = len(self.questions) - 1
+        return self._stopped or (not self._open and self._index >= last)
+
+    @property
+    def results(self) -> tuple[QuestionResult, ...]:
+        return tuple(self._results)
+
+    @property
+    def answer_count(self) -> int:
+        """Answers locked in for the open question (for a live "3 answered" counter)."""
+        return len(self._locked) if self._open else 0
+
+    def seconds_left(self, now_at: datetime) -> int:
+        """Whole seconds until the open question closes, rounded up; 0 when none is open."""
+        if not self._open or self._closes_at is None:
+            return 0
+        left = (self._closes_at - require_utc(now_at)).total_seconds()
+        return max(0, math.ceil(left))
+
+    # -- flow ----------------------------------------------------------------------------
+
+    def open_next(self, now_at: datetime) -> Question | None:
+        """Open the next question for ``seconds``; None once the game is over."""
+        now_at = require_utc(now_at)
+        if self._open:
+            raise RuntimeError("close the current question before opening the next")
+        if self.is_finished:
+            return None
+        self._index += 1
+        self._open = True
+        self._opened_at = now_at
+        self._closes_at = now_at + timedelta(seconds=self.seconds)
+        self._locked = {}
+        return self.questions[self._index]
+
+    def _gate(self, question_index: int | None) -> AnswerOutcome | None:
+        """Why no answer can count now (wrong question, none open), or None if one can.
+
+        The deadline is checked by the caller, after "already answered", so a player who
+        locked in hears that rather than "too late".
+        """
+        if question_index is not None and question_index < self._index:
+            return AnswerOutcome.TOO_LATE
+        if question_index is not None and question_index > self._index:
+            return AnswerOutcome.NO_QUESTION
+        if self._index < 0:
+            return AnswerOutcome.NO_QUESTION
+        if not self._open or self._closes_at is None:
+            return AnswerOutcome.TOO_LATE
+        return None
+
+    def answer(
+        self,
+        user_id: int,
+        choice_index: int,
+        now_at: datetime,
+        *,
+        question_index: int | None = None,
+    ) -> AnswerOutcome:
+        """Lock in a button click; the first click of each player counts, later ones do not.
+
+        Pass the index the clicked message was posted for as ``question_index`` so a click on
+        an old question's buttons is TOO_LATE rather than an answer to the current one.
+        A click exactly at the deadline still counts (for 10 points).
+        """
+        if not 0 <= choice_index < CHOICE_COUNT:
+            raise ValueError(f"choice_index must be 0..{CHOICE_COUNT - 1}")
+        now_at = require_utc(now_at)
+        refused = self._gate(question_index)
+        if refused is not None:
+            return refused
+        if user_id in self._locked:
+            return AnswerOutcome.ALREADY_ANSWERED
+        assert self._closes_at is not None
+        if now_at > self._closes_at:
+            return AnswerOutcome.TOO_LATE
+        self._locked[user_id] = _Locked(choice_index, now_at)
+        if user_id not in self._players:
+            self._players[user_id] = _Player(user_id, order=len(self._players))
+        return AnswerOutcome.LOCKED_IN
+
+    def typed_choice(self, text: str) -> int | None:
+        """Which choice a typed message means: a right answer, a wrong choice, or A-D.
+
+        A right answer is matched forgivingly (names.answer_matches against the correct
+        choice and its accepted spellings); a wrong choice only by exact name_key, so chat
+        that merely resembles an option is not taken as a guess.
+        """
+        question = self.current_question
+        if question is None:
+            return None
+        if answer_matches(text, question.answers):
+            return question.correct_index
+        key = name_key(text)
+        for index, choice in enumerate(question.choices):
+            if key and key == name_key(choice):
+                return index
+        letter = text.strip().upper()
+        if len(letter) == 1 and letter in LETTERS:
+            return LETTERS.index(letter)
+        return None
+
+    def typed_answer(
+        self,
+        user_id: int,
+        text: str,
+        now_at: datetime,
+        *,
+        question_index: int | None = None,
+    ) -> AnswerOutcome:
+        """Typed-answer mode: like :meth:`answer`; messages that are no guess are ignored."""
+        now_at = require_utc(now_at)
+        refused = self._gate(question_index)
+        if refused is not None:
+            return refused
+        choice = self.typed_choice(text)
+        if choice is None:
+            return AnswerOutcome.NOT_AN_ANSWER
+        return self.answer(user_id, choice, now_at, question_index=question_index)
+
+    def answered(self, user_id: int) -> int | None:
+        """The choice a player locked in on the open question, if any."""
+        locked = self._locked.get(user_id) if self._open else None
+        return None if locked is None else locked.choice_index
+
+    def everyone_answered(self) -> bool:
+        """Everyone who has played so far answered the open one (and someone did)."""
+        if not self._open or not self._locked:
+            return False
+        return all(user_id in self._locked for user_id in self._players)
+
+    def should_close(self, now_at: datetime) -> bool:
+        """Deadline reached or everyone answered: time to reveal."""
+        if not self._open or self._closes_at is None:
+            return False
+        return require_utc(now_at) >= self._closes_at or self.everyone_answered()
+
+    def close_current(self, now_at: datetime) -> QuestionResult:
+        """Reveal the open question: award points, update streaks, report who got it.
+
+        Players seen earlier in the game who did not answer lose their streak.
+        """
+        now_at = require_utc(now_at)
+        if not self._open or self._opened_at is None or self._closes_at is None:
+            raise RuntimeError("no question is open")
+        question = self.questions[self._index]
+        ordered = sorted(self._locked.items(), key=lambda item: item[1].answered_at)
+        answers: list[PlayerAnswer] = []
+        counts = [0] * CHOICE_COUNT
+        for user_id, locked in ordered:
+            player = self._players[user_id]
+            counts[locked.choice_index] += 1
+            player.answered += 1
+            correct = locked.choice_index == question.correct_index
+            points = 0
+            if correct:
+                bonus = speed_bonus(locked.answered_at, self._opened_at, self._closes_at)
+                points = BASE_POINTS + bonus
+                player.points += points
+                player.correct += 1
+                player.streak += 1
+                player.best_streak = max(player.best_streak, player.streak)
+                player.scored_at = locked.answered_at
+            else:
+                player.streak = 0
+            answers.append(
+                PlayerAnswer(
+                    user_id, locked.choice_index, correct, points, player.streak, locked.answered_at
+                )
+            )
+        for user_id, player in self._players.items():
+            if user_id not in self._locked:
+                player.streak = 0
+        result = QuestionResult(
+            index=self._index,
+            question=question,
+            answers=tuple(answers),
+            choice_counts=(counts[0], counts[1], counts[2], counts[3]),
+            closed_at=now_at,
+            closed_early=now_at < self._closes_at,
+        )
+        self._results.append(result)
+        self._open = False
+        self._locked = {}
+        return result
+
+    def stop(self) -> None:
+        """End the game now; an open question is abandoned unscored.
+
+        Call close_current() first if the open question should still be revealed and scored.
+        """
+        self._stopped = True
+        self._open = False
+        self._locked = {}
+
+    # -- scores --------------------------------------------------------------------------
+
+    def player(self, user_id: int) -> PlayerScore | None:
+        found = self._players.get(user_id)
+        return None if found is None else found.snapshot()
+
+    def scoreboard(self) -> list[PlayerScore]:
+        """Points high to low; a tie goes to whoever reached that score first."""
+
+        def rank(player: _Player) -> tuple[int, bool, datetime, int]:
+            reached = player.scored_at or self.started_at
+            return (-player.points, player.scored_at is None, reached, player.order)
+
+        return [player.snapshot() for player in sorted(self._players.values(), key=rank)]

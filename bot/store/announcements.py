@@ -1,0 +1,282 @@
+"""Announcement subscriptions, server settings, fans' DM reminders and the delivery log.
+
+The delivery log is what makes every post happen once: a sender first *claims* its
+(target, episode, kind) row; only the claimant posts, and it settles the row after.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from bot.domain.announcements import AnnouncementKind, DeliveryKey, DeliveryState, Subscription
+from bot.store.database import Database, instant_from_db, instant_to_db
+
+
+class Claim(StrEnum):
+    NEW = "new"  # this process owns the delivery now
+    RESEND = "resend"  # claimed by a process that died before settling: send again (same nonce)
+    TAKEN = "taken"  # settled, or being sent right now by this process
+
+
+@dataclass(frozen=True)
+class AnnounceSettings:
+    role_id: int | None = None
+    lead_minutes: int = 0
+    last_failure: str | None = None
+    last_failure_at: datetime | None = None
+
+
+def _subscription(row: sqlite3.Row) -> Subscription:
+    return Subscription(
+        guild_id=row["guild_id"],
+        drama_slug=row["drama_slug"],
+        channel_id=row["channel_id"],
+        role_id=row["announce_role_id"],
+        lead_minutes=row["announce_lead_minutes"] or 0,
+        created_at=instant_from_db(row["created_at"]),
+    )
+
+
+class AnnouncementStore:
+    def __init__(self, database: Database, run_id: str) -> None:
+        self._db = database
+        self._run_id = run_id
+
+    # -- server settings ------------------------------------------------------------------
+
+    async def _upsert_setting(
+        self, guild_id: int, column: str, value: object, now_at: datetime
+    ) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                f"INSERT INTO guild_settings (guild_id, {column}, updated_at) VALUES (?, ?, ?)"
+                f" ON CONFLICT (guild_id) DO UPDATE SET {column} = excluded.{column},"
+                " updated_at = excluded.updated_at",
+                (guild_id, value, instant_to_db(now_at)),
+            )
+
+    async def set_role(self, guild_id: int, role_id: int | None, now_at: datetime) -> None:
+        await self._upsert_setting(guild_id, "announce_role_id", role_id, now_at)
+
+    async def set_lead(self, guild_id: int, minutes: int, now_at: datetime) -> None:
+        await self._upsert_setting(guild_id, "announce_lead_minutes", minutes, now_at)
+
+    async def settings(self, guild_id: int) -> AnnounceSettings:
+        row = await self._db.fetch_one(
+            "SELECT announce_role_id, announce_lead_minutes, last_failure, last_failure_at"
+            " FROM guild_settings WHERE guild_id = ?",
+            (guild_id,),
+        )
+        if row is None:
+            return AnnounceSettings()
+        failed_at = row["last_failure_at"]
+        return AnnounceSettings(
+            role_id=row["announce_role_id"],
+            lead_minutes=row["announce_lead_minutes"] or 0,
+            last_failure=row["last_failure"],
+            last_failure_at=None if failed_at is None else instant_from_db(failed_at),
+        )
+
+    async def record_failure(self, guild_id: int, text: str | None, now_at: datetime) -> None:
+        """The last failure shown by /announce status (None clears it)."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO guild_settings (guild_id, last_failure, last_failure_at, updated_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (guild_id) DO UPDATE SET"
+                " last_failure = excluded.last_failure,"
+                " last_failure_at = excluded.last_failure_at",
+                (
+                    guild_id,
+                    text,
+                    None if text is None else instant_to_db(now_at),
+                    instant_to_db(now_at),
+                ),
+            )
+
+    # -- subscriptions --------------------------------------------------------------------
+
+    async def subscribe(
+        self, guild_id: int, drama_slug: str, channel_id: int, now_at: datetime
+    ) -> None:
+        """Announce the drama in the channel from now on (a new channel keeps the start)."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO announce_subscriptions (guild_id, drama_slug, channel_id, created_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (guild_id, drama_slug)"
+                " DO UPDATE SET channel_id = excluded.channel_id",
+                (guild_id, drama_slug, channel_id, instant_to_db(now_at)),
+            )
+
+    async def unsubscribe(self, guild_id: int, drama_slug: str | None) -> int:
+        """Stop one drama (or every drama); returns how many subscriptions ended."""
+        async with self._db.transaction() as conn:
+            if drama_slug is None:
+                cursor = await conn.execute(
+                    "DELETE FROM announce_subscriptions WHERE guild_id = ?", (guild_id,)
+                )
+            else:
+                cursor = await conn.execute(
+                    "DELETE FROM announce_subscriptions WHERE guild_id = ? AND drama_slug = ?",
+                    (guild_id, drama_slug),
+                )
+            return int(cursor.rowcount)
+
+    async def subscriptions(
+        self, *, drama_slug: str | None = None, guild_id: int | None = None
+    ) -> list[Subscription]:
+        sql = (
+            "SELECT s.*, g.announce_role_id, g.announce_lead_minutes"
+            " FROM announce_subscriptions s LEFT JOIN guild_settings g USING (guild_id)"
+            " WHERE (? IS NULL OR s.drama_slug = ?) AND (? IS NULL OR s.guild_id = ?)"
+            " ORDER BY s.guild_id, s.drama_slug"
+        )
+        rows = await self._db.fetch_all(sql, (drama_slug, drama_slug, guild_id, guild_id))
+        return [_subscription(row) for row in rows]
+
+    # -- fans' DM reminders ---------------------------------------------------------------
+
+    async def add_reminder(self, user_id: int, drama_slug: str, now_at: datetime) -> bool:
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "INSERT OR IGNORE INTO reminder_subscriptions (user_id, drama_slug, created_at)"
+                " VALUES (?, ?, ?)",
+                (user_id, drama_slug, instant_to_db(now_at)),
+            )
+            await conn.execute("DELETE FROM closed_dms WHERE user_id = ?", (user_id,))
+            return cursor.rowcount == 1
+
+    async def remove_reminder(self, user_id: int, drama_slug: str) -> bool:
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "DELETE FROM reminder_subscriptions WHERE user_id = ? AND drama_slug = ?",
+                (user_id, drama_slug),
+            )
+            return cursor.rowcount == 1
+
+    async def reminder_users(self, drama_slug: str) -> list[int]:
+        rows = await self._db.fetch_all(
+            "SELECT user_id FROM reminder_subscriptions WHERE drama_slug = ? ORDER BY user_id",
+            (drama_slug,),
+        )
+        return [row[0] for row in rows]
+
+    async def reminder_dramas(self) -> list[str]:
+        rows = await self._db.fetch_all("SELECT DISTINCT drama_slug FROM reminder_subscriptions")
+        return [row[0] for row in rows]
+
+    async def close_dms(self, user_id: int, now_at: datetime) -> None:
+        """The fan's DMs are closed: unsubscribe everything and remember to tell them."""
+        async with self._db.transaction() as conn:
+            await conn.execute("DELETE FROM reminder_subscriptions WHERE user_id = ?", (user_id,))
+            await conn.execute(
+                "INSERT OR REPLACE INTO closed_dms (user_id, noticed_at) VALUES (?, ?)",
+                (user_id, instant_to_db(now_at)),
+            )
+
+    async def take_closed_dm_notice(self, user_id: int) -> bool:
+        """True once after the fan was unsubscribed for closed DMs."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute("DELETE FROM closed_dms WHERE user_id = ?", (user_id,))
+            return cursor.rowcount == 1
+
+    # -- the delivery log -----------------------------------------------------------------
+
+    async def claim(self, key: DeliveryKey, now_at: datetime) -> Claim:
+        """Claim a delivery; only a NEW or RESEND claimant may post."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "INSERT OR IGNORE INTO deliveries (target_id, drama_slug, episode_number, kind,"
+                " state, claimed_at, claimed_by) VALUES (?, ?, ?, ?, 'claimed', ?, ?)",
+                (
+                    key.target_id,
+                    key.drama_slug,
+                    key.episode_number,
+                    key.kind.value,
+                    instant_to_db(now_at),
+                    self._run_id,
+                ),
+            )
+            if cursor.rowcount == 1:
+                return Claim.NEW
+            cursor = await conn.execute(
+                "UPDATE deliveries SET claimed_by = ?, claimed_at = ? WHERE target_id = ?"
+                " AND drama_slug = ? AND episode_number = ? AND kind = ? AND state = 'claimed'"
+                " AND claimed_by != ?",
+                (
+                    self._run_id,
+                    instant_to_db(now_at),
+                    key.target_id,
+                    key.drama_slug,
+                    key.episode_number,
+                    key.kind.value,
+                    self._run_id,
+                ),
+            )
+            return Claim.RESEND if cursor.rowcount == 1 else Claim.TAKEN
+
+    async def settle(
+        self,
+        key: DeliveryKey,
+        state: DeliveryState,
+        now_at: datetime,
+        *,
+        channel_id: int | None = None,
+        message_id: int | None = None,
+        error: str | None = None,
+    ) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO deliveries (target_id, drama_slug, episode_number, kind, state,"
+                " claimed_at, claimed_by, settled_at, channel_id, message_id, error)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (target_id, drama_slug, episode_number, kind) DO UPDATE SET"
+                " state = excluded.state, settled_at = excluded.settled_at,"
+                " channel_id = excluded.channel_id, message_id = excluded.message_id,"
+                " error = excluded.error",
+                (
+                    key.target_id,
+                    key.drama_slug,
+                    key.episode_number,
+                    key.kind.value,
+                    state.value,
+                    instant_to_db(now_at),
+                    self._run_id,
+                    instant_to_db(now_at),
+                    channel_id,
+                    message_id,
+                    error,
+                ),
+            )
+
+    async def settled_airings(self) -> set[tuple[int, str, int]]:
+        """(guild, drama, episode) of airing posts that need nothing more."""
+        rows = await self._db.fetch_all(
+            "SELECT target_id, drama_slug, episode_number FROM deliveries"
+            " WHERE kind = 'airing' AND state != 'claimed'"
+        )
+        return {(r[0], r[1], r[2]) for r in rows}
+
+    async def deliveries(
+        self, key_kind: AnnouncementKind | None = None
+    ) -> list[tuple[DeliveryKey, DeliveryState, int | None]]:
+        """The log, for status and tests: key, state and message id."""
+        rows = await self._db.fetch_all(
+            "SELECT * FROM deliveries WHERE (? IS NULL OR kind = ?) ORDER BY claimed_at, target_id",
+            (key_kind, key_kind),
+        )
+        return [
+            (
+                DeliveryKey(
+                    r["target_id"],
+                    r["drama_slug"],
+                    r["episode_number"],
+                    AnnouncementKind(r["kind"]),
+                ),
+                DeliveryState(r["state"]),
+                r["message_id"],
+            )
+            for r in rows
+        ]

@@ -1,0 +1,23 @@
+"""Small text pieces every feature uses: Discord timestamps and safe lists."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Literal
+
+from bot.domain.schedule import require_utc
+
+TimestampStyle = Literal["f", "F", "d", "D", "t", "T", "R"]
+
+
+def discord_timestamp(instant: datetime, style: TimestampStyle = "F") -> str:
+    """``<t:1648018800:F>``: Discord shows it in each reader's own time zone."""
+    return f"<t:{int(require_utc(instant).timestamp())}:{style}>"
+
+
+def human_list(items: Sequence[str], conjunction: str = "and") -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"

@@ -1,0 +1,354 @@
+"""``DiscordEmulator``: the server plus the test-facing API that reads like a user's session."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import time
+from collections.abc import Callable
+from typing import Any
+
+from aiohttp import web
+
+from bot.discord_urls import point_discord_at
+
+from . import payloads
+from .actions import Reply, build_command_data, find_button, modal_submit_data
+from .endpoints import LOADING, build_router
+from .gateway import INVALID_SESSION, RECONNECT, Gateway
+from .ratelimit import RateLimiter
+from .rest import RestApi
+from .rules import SpecValidator, check_message
+from .state import (
+    ADMINISTRATOR,
+    DEFAULT_EVERYONE,
+    MANAGE_GUILD,
+    SEND_MESSAGES,
+    Channel,
+    Guild,
+    Interaction,
+    Member,
+    Message,
+    Overwrite,
+    RecordedError,
+    Role,
+    Stamp,
+    User,
+    World,
+)
+
+_SPEC = SpecValidator()  # shared: validators are cached per (path, method) across emulators
+
+
+class DiscordEmulator:
+    """A local Discord (REST + gateway) for an unmodified discord.py client.
+
+    Tune the rules with the constructor: ``interaction_deadline`` (3 s on Discord),
+    ``rate_limits`` (False disables all limits), ``route_limit``/``route_per`` (default bucket),
+    ``global_limit`` (requests/s, None for none), ``heartbeat_interval_ms``.
+    """
+
+    def __init__(self, *, interaction_deadline: float = 3.0, rate_limits: bool = True,
+                 route_limit: int = 5, route_per: float = 5.0, global_limit: int | None = 50,
+                 heartbeat_interval_ms: int = 41250, token: str = "emulator-token",
+                 bot_name: str = "Drama Fanbot") -> None:
+        self.world = World()
+        self.spec = _SPEC
+        self.token = token
+        self.interaction_deadline = interaction_deadline
+        self.followup_window = 15 * 60.0
+        self.limiter = RateLimiter(route_limit, route_per, global_limit, enabled=rate_limits)
+        self.gateway = Gateway(self._ready_payloads, heartbeat_interval_ms)
+        self.rest = RestApi(self, build_router())
+        self.bot = self._new_user(bot_name, bot=True)
+        self.app_id = self.bot.id
+        self.owner = self._new_user("owner")
+        self.by_token: dict[str, Interaction] = {}
+        self._changed = asyncio.Event()
+        self._timers: list[asyncio.TimerHandle] = []
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    # --- lifecycle ------------------------------------------------------------------------------
+
+    async def start(self) -> DiscordEmulator:
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app.router.add_get("/gateway", self.gateway.handle)
+        app.router.add_route("*", "/api/v10/{tail:.*}", self.rest.handle)
+        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = self._runner.addresses[0][1]
+        return self
+
+    async def stop(self) -> None:
+        for timer in self._timers:
+            timer.cancel()
+        self._timers.clear()
+        for task in list(self._tasks):
+            task.cancel()
+        await self.gateway.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    @property
+    def api_base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/v10"
+
+    @property
+    def gateway_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/gateway"
+
+    def point_discord(self) -> Callable[[], None]:
+        """Aim discord.py at this emulator; call the returned function to undo."""
+        return point_discord_at(self.api_base_url, self.gateway_url)
+
+    def notify(self) -> None:
+        self._changed.set()
+        self._changed = asyncio.Event()
+
+    # --- building the world ---------------------------------------------------------------------
+
+    def _new_user(self, name: str, bot: bool = False, dms_closed: bool = False) -> User:
+        user = User(self.world.ids.next(), name, bot=bot, dms_closed=dms_closed)
+        self.world.users[user.id] = user
+        return user
+
+    def add_guild(self, name: str) -> Guild:
+        """A guild with @everyone, a #general channel, its owner and the bot as members."""
+        gid = self.world.ids.next()
+        guild = Guild(gid, name, owner_id=self.owner.id)
+        guild.roles[gid] = Role(gid, gid, "@everyone", DEFAULT_EVERYONE, position=0)
+        for uid in (self.owner.id, self.bot.id):
+            guild.members[uid] = Member(uid, gid)
+        self.world.guilds[gid] = guild
+        self.add_channel(guild, "general")
+        self._dispatch_soon("GUILD_CREATE", lambda: self.guild_payload(guild))
+        return guild
+
+    def add_channel(self, guild: Guild, name: str, *, bot_can_send: bool = True) -> Channel:
+        cid = self.world.ids.next()
+        channel = Channel(cid, name, guild_id=guild.id, position=len(guild.channels))
+        if not bot_can_send:
+            channel.overwrites.append(Overwrite(self.bot.id, 1, deny=SEND_MESSAGES))
+        guild.channels[cid] = channel
+        self.world.channels[cid] = channel
+        self._dispatch_soon("CHANNEL_CREATE", channel.to_dict)
+        return channel
+
+    def delete_channel(self, channel: Channel) -> None:
+        channel.deleted = True
+        if channel.guild_id:
+            self.world.guilds[channel.guild_id].channels.pop(channel.id, None)
+        self._dispatch_soon("CHANNEL_DELETE", channel.to_dict)
+
+    def add_role(self, guild: Guild, name: str, permissions: int = 0) -> Role:
+        role = Role(self.world.ids.next(), guild.id, name, permissions, position=len(guild.roles))
+        guild.roles[role.id] = role
+        self._dispatch_soon("GUILD_ROLE_CREATE",
+                            lambda: {"guild_id": str(guild.id), "role": role.to_dict()})
+        return role
+
+    def add_user(self, name: str, *, guild: Guild | None = None, permissions: int = 0,
+                 admin: bool = False, manage_guild: bool = False, roles: tuple[Role, ...] = (),
+                 dms_closed: bool = False) -> User:
+        """A user; with ``guild`` also a member, holding ``roles`` and extra permissions."""
+        user = self._new_user(name, dms_closed=dms_closed)
+        if guild is not None:
+            member = Member(user.id, guild.id, [r.id for r in roles])
+            extra = permissions | (ADMINISTRATOR if admin else 0) | (
+                MANAGE_GUILD if manage_guild else 0)
+            if extra:
+                member.role_ids.append(self.add_role(guild, f"{name}-perms", extra).id)
+            guild.members[user.id] = member
+        return user
+
+    def _dispatch_soon(self, event: str, build: Callable[[], Any]) -> None:
+        """Tell a connected bot about a change made after it identified."""
+        if self.gateway.sessions:
+            task = asyncio.get_running_loop().create_task(self.gateway.dispatch(event, build()))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    # --- payloads -------------------------------------------------------------------------------
+
+    def guild_payload(self, guild: Guild, full: bool = True) -> dict[str, Any]:
+        return payloads.guild_payload(self, guild, full)
+
+    def _ready_payloads(self, session_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        return payloads.ready_payloads(self, session_id)
+
+    def message_payload(self, msg: Message) -> dict[str, Any]:
+        return msg.to_dict(self.world.users, self.app_id)
+
+    def stored_command(self, cmd: dict[str, Any], scope: int | None,
+                       old: dict[str, Any] | None) -> dict[str, Any]:
+        return payloads.stored_command(self, cmd, scope, old)
+
+    # --- messages -------------------------------------------------------------------------------
+
+    def new_message(self, channel: Channel, body: dict[str, Any],
+                    interaction: Interaction | None = None) -> Message:
+        msg = Message(self.world.ids.next(), channel.id, self.bot.id, channel.guild_id,
+                      interaction_id=interaction.id if interaction else None,
+                      webhook_id=self.app_id if interaction else None)
+        msg.apply(body)
+        msg.history[0].at = msg.created
+        channel.last_message_id = msg.id
+        self.world.messages[msg.id] = msg
+        self.notify()
+        return msg
+
+    def edit(self, msg: Message, body: dict[str, Any]) -> dict[str, Any]:
+        check_message(body, creating=False)
+        msg.apply(body)
+        msg.flags &= ~LOADING
+        msg.edited = Stamp()
+        self.notify()
+        return self.message_payload(msg)
+
+    def messages_in(self, channel: Channel) -> list[Message]:
+        """Messages in a channel, oldest first (ephemeral ones included, flagged)."""
+        return [m for m in self.world.messages.values()
+                if m.channel_id == channel.id and not m.deleted]
+
+    async def wait_for_message(self, channel: Channel, contains: str = "",
+                               timeout: float = 5.0,
+                               where: Callable[[Message], bool] | None = None) -> Message:
+        """The newest message in ``channel`` containing ``contains`` (in content or embeds)."""
+        async with asyncio.timeout(timeout):
+            while True:
+                changed = self._changed
+                for msg in reversed(self.messages_in(channel)):
+                    text = msg.content + " ".join(str(e) for e in msg.embeds)
+                    if contains in text and (where is None or where(msg)):
+                        return msg
+                await changed.wait()
+
+    # --- users acting ---------------------------------------------------------------------------
+
+    def _default_channel(self, user: User) -> Channel:
+        for guild in self.world.guilds.values():
+            if user.id in guild.members:
+                return next(c for c in guild.channels.values() if not c.deleted)
+        raise LookupError(f"{user.name} is in no guild; pass channel=")
+
+    async def _interact(self, user: User, itype: int, channel: Channel | None,
+                        data: dict[str, Any], message: Message | None = None) -> Interaction:
+        channel = channel or self._default_channel(user)
+        inter = Interaction(self.world.ids.next(), secrets.token_urlsafe(48), itype, user.id,
+                            channel.id, channel.guild_id, data,
+                            deadline=time.monotonic() + self.interaction_deadline,
+                            source_message_id=message.id if message else None)
+        self.world.interactions[inter.id] = inter
+        self.by_token[inter.token] = inter
+        loop = asyncio.get_running_loop()
+        self._timers.append(loop.call_later(self.interaction_deadline, self.expire, inter))
+        if len(self._timers) > 256:
+            self._timers = [t for t in self._timers if not t.cancelled()][-256:]
+        payload = payloads.interaction_payload(self, inter, message)
+        await self.gateway.dispatch("INTERACTION_CREATE", payload)
+        return inter
+
+    def expire(self, inter: Interaction) -> None:
+        """The deadline passed: unanswered means the user sees "This interaction failed"."""
+        if inter.response_type is None and inter.failed is None:
+            inter.failed = "deadline"
+            inter.touch()
+            self.notify()
+
+    async def slash(self, user: User, path: str, *, channel: Channel | None = None,
+                    timeout: float | None = None, **options: Any) -> Reply:
+        """Run ``/command [group] [sub]`` with options, as ``user`` would in the client."""
+        channel = channel or self._default_channel(user)
+        data = build_command_data(self, path, channel.guild_id, options)
+        inter = await self._interact(user, 2, channel, data)
+        return await Reply(self, inter).wait(timeout or self.interaction_deadline + 2)
+
+    async def autocomplete(self, user: User, path: str, *, channel: Channel | None = None,
+                           focused: str | None = None, timeout: float | None = None,
+                           **options: Any) -> list[dict[str, Any]]:
+        """The choices the bot offers while ``user`` types; ``focused`` defaults to the last."""
+        channel = channel or self._default_channel(user)
+        focused = focused or (list(options)[-1] if options else None)
+        data = build_command_data(self, path, channel.guild_id, options, focused=focused)
+        data["type"] = 1
+        inter = await self._interact(user, 4, channel, data)
+        reply = await Reply(self, inter).wait(timeout or self.interaction_deadline + 2)
+        if reply.failed:
+            raise AssertionError(f"autocomplete failed: {reply.failed}")
+        return reply.choices
+
+    async def click(self, message: Message, label: str | None, user: User, *,
+                    custom_id: str | None = None, timeout: float | None = None) -> Reply:
+        """Press the button labelled ``label`` (or with ``custom_id``) on ``message``."""
+        button = find_button(message, label, custom_id)
+        channel = self.world.channels[message.channel_id]
+        data = {"custom_id": button["custom_id"], "component_type": button.get("type", 2)}
+        inter = await self._interact(user, 3, channel, data, message=message)
+        return await Reply(self, inter).wait(timeout or self.interaction_deadline + 2)
+
+    async def submit_modal(self, reply: Reply, user: User, timeout: float | None = None,
+                           **values: str) -> Reply:
+        """Fill in and submit the modal ``reply`` opened (inputs by custom_id or label)."""
+        if reply.modal is None:
+            raise LookupError("that interaction did not open a modal")
+        source = self.world.messages.get(reply.interaction.source_message_id or 0)
+        channel = self.world.channels[reply.interaction.channel_id]
+        inter = await self._interact(user, 5, channel, modal_submit_data(reply.modal, values),
+                                     message=source)
+        return await Reply(self, inter).wait(timeout or self.interaction_deadline + 2)
+
+    # --- faults and observations ----------------------------------------------------------------
+
+    async def drop_gateway(self, code: int = 4000) -> None:
+        """Close the bot's websocket like a network fault (resumable)."""
+        await self.gateway.drop(code)
+
+    async def send_reconnect(self) -> None:
+        await self.gateway.send_op(RECONNECT)
+
+    async def invalidate_session(self, resumable: bool = False) -> None:
+        await self.gateway.send_op(INVALID_SESSION, resumable)
+
+    def set_route_limit(self, route: str, limit: int, per: float) -> None:
+        """Tighten a bucket, e.g. ``("POST /channels/{channel_id}/messages", 1, 0.3)``."""
+        self.limiter.set_route_limit(route, limit, per)
+
+    def fail_next(self, count: int, status: int = 500) -> None:
+        self.rest.faults.fail_count, self.rest.faults.fail_status = count, status
+
+    def delay_responses(self, seconds: float) -> None:
+        self.rest.faults.delay = seconds
+
+    @property
+    def errors(self) -> list[RecordedError]:
+        return self.world.errors
+
+    @property
+    def unknown_routes(self) -> list[tuple[str, str]]:
+        return self.world.unknown_routes
+
+    @property
+    def interactions(self) -> list[Interaction]:
+        return list(self.world.interactions.values())
+
+    @property
+    def command_puts(self) -> int:
+        """How many bulk overwrites (PUT commands) the bot made: 0 after a no-op restart."""
+        return len(self.world.command_puts)
+
+    def commands(self, guild: Guild | None = None) -> list[dict[str, Any]]:
+        return list(self.world.commands.get(guild.id if guild else None, {}).values())
+
+    async def wait_for_error(self, code: int, timeout: float = 5.0) -> RecordedError:
+        async with asyncio.timeout(timeout):
+            while True:
+                changed = self._changed
+                for err in self.world.errors:
+                    if err.code == code:
+                        return err
+                await changed.wait()
