@@ -90,6 +90,21 @@ class CatalogueSnapshot:
         found = self.person_names.search(text, limit) + self.character_names.search(text, limit)
         return sorted(found, key=lambda m: -m.score)[:limit]
 
+    def canonical_name(self, text: str) -> str | None:
+        """The proper spelling of a drama, person or character typed another way."""
+        drama = self.drama_names.best(text)
+        if drama is not None:
+            found = self.drama(drama.key)
+            return found.title if found else None
+        matches = self.person_and_character_matches(text, 2)
+        if not matches or (len(matches) > 1 and matches[1].score == matches[0].score):
+            return None
+        credit = self.credit(matches[0].key)
+        if credit is not None:
+            return credit.character
+        person = self.person(matches[0].key)
+        return person.name if person else None
+
     def person_suggestions(self, text: str, limit: int = 3) -> list[str]:
         """Canonical names for "did you mean", people and characters alike."""
         hints = self.person_names.suggestions(text, limit) + self.character_names.suggestions(

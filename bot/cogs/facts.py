@@ -89,15 +89,17 @@ class Facts(commands.GroupCog, group_name="fact", group_description="Facts about
         elif interaction.guild_id is not None:
             default_slug = await self.bot.store.guilds.default_drama(interaction.guild_id)
             scope = self.bot.catalogue.snapshot.drama(default_slug) if default_slug else None
-        page = await self.bot.store.facts.search(
-            query, scope.slug if scope else None, limit=MAX_RESULTS
-        )
+        slug = scope.slug if scope else None
+        snapshot = self.bot.catalogue.snapshot
+        page = await self.bot.store.facts.search(query, slug, limit=MAX_RESULTS)
+        proper = snapshot.canonical_name(query)
+        if not page.facts and proper is not None:
+            page = await self.bot.store.facts.search(proper, slug, limit=MAX_RESULTS)
         if not page.facts:
-            snapshot = self.bot.catalogue.snapshot
             hints = snapshot.person_suggestions(query)
             await interaction.response.send_message(no_fact_found(query, hints), ephemeral=True)
             return
-        dramas = {d.slug: d for d in self.bot.catalogue.snapshot.dramas}
+        dramas = {d.slug: d for d in snapshot.dramas}
         pages = render_fact_pages(page.facts, page.total, query, dramas)
         await self.bot.pagers.send(interaction, pages)
 

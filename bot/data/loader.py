@@ -27,12 +27,14 @@ from bot.domain.models import (
     WeeklySchedule,
 )
 from bot.domain.schedule import WEEKDAY_NAMES, zone
-from bot.domain.text import FACT_TEXT_LIMIT
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TIME_PATTERN = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 MAX_EPISODES = 500
 MIN_WRONG_CHOICES = 3
+# Data files may hold long texts: every answer clips them to Discord's limits.
+DATA_FACT_LIMIT = 4000
+SYNOPSIS_LIMIT = 20000
 
 Path_ = tuple[str | int, ...]
 
@@ -354,7 +356,7 @@ def _facts(doc: _Document, value: Any) -> tuple[FactDraft, ...]:
     for i, item in enumerate(_list(doc, value, ("facts",))):
         path: Path_ = ("facts", i)
         raw = _mapping(doc, item, path, FACT_KEYS)
-        text = _text(doc, raw["text"], (*path, "text"), FACT_TEXT_LIMIT)
+        text = _text(doc, raw["text"], (*path, "text"), DATA_FACT_LIMIT)
         if text in seen:
             raise doc.fail((*path, "text"), "duplicate fact")
         seen.add(text)
@@ -412,7 +414,7 @@ def _drama_file(doc: _Document, data: dict[str, Any]) -> DramaFile:
         country=_optional_text(doc, raw.get("country"), ("country",), 8) or "",
         platform=_text(doc, raw["platform"], ("platform",), 100),
         genres=_text_list(doc, raw.get("genres"), ("genres",)),
-        synopsis=_optional_text(doc, raw.get("synopsis"), ("synopsis",)) or "",
+        synopsis=_optional_text(doc, raw.get("synopsis"), ("synopsis",), SYNOPSIS_LIMIT) or "",
         schedule=schedule,
     )
     people = _people(doc, raw.get("people"))

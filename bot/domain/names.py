@@ -127,6 +127,9 @@ _NUMBER_WORDS: Mapping[str, str] = MappingProxyType({
 _DIGIT_RUN = re.compile(r"\d+")
 
 
+_DIGITS = re.compile(r"\d+")
+
+
 def _typo_budget(length: int) -> int:
     """Edits forgiven in a key of this length: none for short keys like "4" or "kim"."""
     if length <= 4:
@@ -359,6 +362,7 @@ class NameIndex:
                     offer(key, score, score)
 
         if mode.fuzzy_min and len(query) >= mode.fuzzy_min:
+            query_digits = _DIGITS.findall(query)
             for key, ratio, _ in process.extract(
                 query,
                 self._keys,
@@ -367,6 +371,8 @@ class NameIndex:
                 score_cutoff=mode.fuzzy_cutoff,
                 limit=max(limit * 8, 40),
             ):
+                if _DIGITS.findall(key) != query_digits:
+                    continue  # "Soundtrack 2" is another title, not a typo of "Soundtrack 1"
                 if mode.typo_budget:
                     budget = _typo_budget(len(key))
                     if Levenshtein.distance(query, key, score_cutoff=budget) > budget:

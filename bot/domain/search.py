@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
 
 WORD = re.compile(r"\w+", re.UNICODE)
 MAX_QUERY_WORDS = 12
-TYPO_CUTOFF = 75.0
+MIN_CORRECTABLE = 5  # shorter words have too many one-letter neighbours to guess from
 
 
 def query_words(query: str) -> list[str]:
@@ -30,16 +31,23 @@ def prefix_match_expression(words: Sequence[str], *, every_word: bool = True) ->
     return joiner.join(f'"{w.replace(chr(34), "")}"*' for w in words)
 
 
+def typo_budget(word: str) -> int:
+    """Edits a typo may have: one up to eight letters, two beyond."""
+    return 1 if len(word) <= 8 else 2
+
+
 def corrected_words(words: Sequence[str], vocabulary: Iterable[str]) -> list[str]:
-    """Each word replaced by its closest vocabulary term (typos), or dropped when none is close."""
+    """Words the index knows, typos replaced by the closest term, the rest dropped."""
     terms = list(vocabulary)
-    known = set(terms)
     corrected: list[str] = []
     for word in words:
-        if word in known or any(t.startswith(word) for t in terms if len(word) >= 3):
+        if any(term.startswith(word) for term in terms):
             corrected.append(word)
             continue
-        best = process.extractOne(word, terms, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
+        if len(word) < MIN_CORRECTABLE:
+            continue
+        budget = typo_budget(word)
+        best = process.extractOne(word, terms, scorer=Levenshtein.distance, score_cutoff=budget)
         if best is not None:
             corrected.append(str(best[0]))
     return corrected

@@ -5,10 +5,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from discord.ext import commands
 
+from bot.client import FanBot
+from bot.config import Settings, load_settings
 from tests.emulator import Channel, DiscordEmulator, Guild, User
 from tests.emulator.baseline import RunningBot, make_baseline_bot, start_bot
 
@@ -70,3 +73,76 @@ async def synced_bot(baseline: RunningBot) -> commands.Bot:
     assert isinstance(bot, commands.Bot)
     await bot.tree.sync()
     return bot
+
+
+# -- Drama Fanbot itself, built as `fanbot run` builds it ------------------------------------
+
+REPO = Path(__file__).resolve().parents[2]
+SHIPPED_DATA = REPO / "data" / "dramas"
+
+
+@dataclass
+class FanbotRunner:
+    """Starts and restarts the real bot against the emulator, on one database."""
+
+    emulator: DiscordEmulator
+    settings: Settings
+    running: RunningBot | None = None
+
+    @property
+    def bot(self) -> FanBot:
+        assert self.running is not None, "the bot is not running"
+        bot = self.running.bot
+        assert isinstance(bot, FanBot)
+        return bot
+
+    async def start(self) -> FanBot:
+        bot = FanBot(self.settings, guild_ready_timeout=0.1)
+        self.running = await start_bot(bot, self.emulator)
+        return bot
+
+    async def stop(self) -> None:
+        if self.running is not None:
+            await self.running.stop()
+            self.running = None
+
+    async def restart(self) -> FanBot:
+        await self.stop()
+        return await self.start()
+
+
+def fanbot_settings(emulator: DiscordEmulator, folder: Path, data_dir: Path) -> Settings:
+    """Settings as `fanbot run` would read them from an operator's environment."""
+    return load_settings(
+        {
+            "DISCORD_TOKEN": emulator.token,
+            "FANBOT_DATABASE": str(folder / "var" / "fanbot.sqlite3"),
+            "FANBOT_DATA_DIR": str(data_dir),
+            "DISCORD_API_BASE_URL": emulator.api_base_url,
+            "DISCORD_GATEWAY_URL": emulator.gateway_url,
+        },
+        dotenv=folder / "no.env",
+    )
+
+
+@pytest.fixture
+def data_dir() -> Path:
+    """The drama files the bot imports; override in a module for test dramas."""
+    return SHIPPED_DATA
+
+
+@pytest.fixture
+async def fanbot_runner(
+    emulator: DiscordEmulator, fans: Fans, tmp_path: Path, data_dir: Path
+) -> AsyncIterator[FanbotRunner]:
+    runner = FanbotRunner(emulator, fanbot_settings(emulator, tmp_path, data_dir))
+    try:
+        yield runner
+    finally:
+        await runner.stop()
+
+
+@pytest.fixture
+async def fanbot(fanbot_runner: FanbotRunner) -> FanBot:
+    """Drama Fanbot, started, ready and with its commands synced."""
+    return await fanbot_runner.start()

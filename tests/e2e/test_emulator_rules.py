@@ -24,9 +24,12 @@ async def raw_post(
     emu: DiscordEmulator, path: str, body: object
 ) -> tuple[int, str, dict[str, Any]]:
     """POST outside discord.py: status, exact Content-Type and the JSON body."""
-    async with aiohttp.ClientSession() as session, session.post(
-        emu.api_base_url + path, json=body, headers={"Authorization": "Bot " + emu.token}
-    ) as resp:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(
+            emu.api_base_url + path, json=body, headers={"Authorization": "Bot " + emu.token}
+        ) as resp,
+    ):
         return resp.status, resp.headers.get("Content-Type", ""), await resp.json()
 
 
@@ -52,15 +55,50 @@ async def test_bot_reaches_ready_and_its_synced_commands_pass_validation(
     [
         ({"name": "Ping", "description": "uppercase", "type": 1}, "name"),
         ({"name": "quiz", "description": "x" * 101, "type": 1}, "description"),
-        ({"name": "pick", "description": "too many choices", "type": 1, "options": [
-            {"name": "n", "description": "d", "type": 4, "choices": [
-                {"name": str(i), "value": i} for i in range(26)]}]}, "options"),
-        ({"name": "order", "description": "required after optional", "type": 1, "options": [
-            {"name": "a", "description": "d", "type": 3},
-            {"name": "b", "description": "d", "type": 3, "required": True}]}, "options"),
-        ({"name": "deep", "description": "group in a group", "type": 1, "options": [
-            {"name": "g", "description": "d", "type": 2, "options": [
-                {"name": "h", "description": "d", "type": 2}]}]}, "options"),
+        (
+            {
+                "name": "pick",
+                "description": "too many choices",
+                "type": 1,
+                "options": [
+                    {
+                        "name": "n",
+                        "description": "d",
+                        "type": 4,
+                        "choices": [{"name": str(i), "value": i} for i in range(26)],
+                    }
+                ],
+            },
+            "options",
+        ),
+        (
+            {
+                "name": "order",
+                "description": "required after optional",
+                "type": 1,
+                "options": [
+                    {"name": "a", "description": "d", "type": 3},
+                    {"name": "b", "description": "d", "type": 3, "required": True},
+                ],
+            },
+            "options",
+        ),
+        (
+            {
+                "name": "deep",
+                "description": "group in a group",
+                "type": 1,
+                "options": [
+                    {
+                        "name": "g",
+                        "description": "d",
+                        "type": 2,
+                        "options": [{"name": "h", "description": "d", "type": 2}],
+                    }
+                ],
+            },
+            "options",
+        ),
     ],
 )
 async def test_invalid_command_definition_is_refused_with_50035(
@@ -151,8 +189,10 @@ async def test_second_initial_response_gets_40060(
     await emulator.slash(fans.alice, "/ping")
     inter = emulator.interactions[-1]
     status, ctype, body = await raw_post(
-        emulator, f"/interactions/{inter.id}/{inter.token}/callback",
-        {"type": 4, "data": {"content": "again"}})
+        emulator,
+        f"/interactions/{inter.id}/{inter.token}/callback",
+        {"type": 4, "data": {"content": "again"}},
+    )
     assert ctype == "application/json"
     assert (status, body["code"]) == (400, 40060)
 
@@ -219,9 +259,14 @@ async def test_body_breaking_the_openapi_schema_gets_50035(
     assert (refused.value.status, refused.value.code) == (400, 50035)
 
     status, ctype, body = await raw_post(
-        emulator, f"/channels/{fans.general.id}/messages", {"content": 123, "tts": "yes"})
+        emulator, f"/channels/{fans.general.id}/messages", {"content": 123, "tts": "yes"}
+    )
     assert (status, ctype, body["code"], body["message"]) == (
-        400, "application/json", 50035, "Invalid Form Body")
+        400,
+        "application/json",
+        50035,
+        "Invalid Form Body",
+    )
     assert set(body["errors"]) == {"content", "tts"}
 
 
@@ -260,8 +305,12 @@ async def test_global_rate_limit_is_honoured(
 ) -> None:
     emulator.limiter.set_global_limit(3, per=0.5)
     channels = [baseline.bot.get_channel(c.id) for c in (fans.general, fans.announcements)]
-    sends = [c.send(f"burst {i}") for c in channels if isinstance(c, discord.TextChannel)
-             for i in range(3)]
+    sends = [
+        c.send(f"burst {i}")
+        for c in channels
+        if isinstance(c, discord.TextChannel)
+        for i in range(3)
+    ]
     await asyncio.gather(*sends)
     assert any(is_global for *_, is_global in emulator.limiter.hits)
     assert len(emulator.messages_in(fans.general) + emulator.messages_in(fans.announcements)) == 6

@@ -228,6 +228,15 @@ class DiscordEmulator:
                         return msg
                 await changed.wait()
 
+    async def wait_until(self, condition: Callable[[], bool], timeout: float = 5.0) -> None:
+        """Wait until ``condition()`` holds, re-checked whenever the emulator's state changes."""
+        async with asyncio.timeout(timeout):
+            while True:
+                changed = self._changed
+                if condition():
+                    return
+                await changed.wait()
+
     # --- users acting ---------------------------------------------------------------------------
 
     def _default_channel(self, user: User) -> Channel:

@@ -295,3 +295,10 @@ def test_results_are_unique_sorted_and_bounded(query: str, limit: int) -> None:
         assert len({match.key for match in found}) == len(found)
         assert [m.score for m in found] == sorted((m.score for m in found), reverse=True)
         assert all(0 <= match.score <= 100 for match in found)
+
+
+def test_a_title_with_another_number_is_not_a_typo() -> None:
+    index = NameIndex([("soundtrack-1", ["Soundtrack #1", "Soundtrack 1"])])
+    assert index.best("Soundtrak") is not None
+    assert index.best("Soundtrack #2") is None
+    assert index.suggestions("Soundtrack 2") == []
