@@ -71,7 +71,7 @@ async def run_bot(settings: Settings, *, sync_only: bool = False) -> int:
     """Run until SIGTERM/SIGINT (or just sync, for ``fanbot sync``), then close cleanly."""
     token = settings.require_token()
     restore_urls = point_discord_at(settings.api_base_url, settings.gateway_url)
-    bot = FanBot(settings, force_sync=sync_only)
+    bot = FanBot(settings, sync_only=sync_only)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):

@@ -7,10 +7,13 @@ spend Discord's daily command-create limit.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
 import time
+from collections.abc import Coroutine
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,16 +21,26 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.announcer import Announcer
 from bot.catalogue import Catalogue
 from bot.config import Settings
 from bot.data.importer import FileOutcome, import_files
+from bot.scheduling import AiringScheduler
 from bot.store import Store
 from bot.ui.errors import SOMETHING_WENT_WRONG, check_failure_message
 from bot.ui.pager import PageButton, PagerRegistry
 
 log = logging.getLogger(__name__)
 
-COG_EXTENSIONS = ("bot.cogs.about", "bot.cogs.dramas", "bot.cogs.facts", "bot.cogs.cast")
+COG_EXTENSIONS = (
+    "bot.cogs.about",
+    "bot.cogs.dramas",
+    "bot.cogs.facts",
+    "bot.cogs.cast",
+    "bot.cogs.episodes",
+    "bot.cogs.announce",
+    "bot.cogs.remind",
+)
 
 
 def bot_intents(settings: Settings) -> discord.Intents:
@@ -50,7 +63,7 @@ def command_tree_hash(definitions: list[dict[str, Any]]) -> str:
 class FanBot(commands.Bot):
     """The bot process: store, cogs, command sync, clean shutdown."""
 
-    def __init__(self, settings: Settings, *, force_sync: bool = False, **options: Any) -> None:
+    def __init__(self, settings: Settings, *, sync_only: bool = False, **options: Any) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=bot_intents(settings),
@@ -59,11 +72,14 @@ class FanBot(commands.Bot):
             **options,
         )
         self.settings = settings
-        self.force_sync = force_sync
+        self.sync_only = sync_only
         self.started_monotonic = time.monotonic()
         self._store: Store | None = None
         self._catalogue: Catalogue | None = None
+        self._airing: AiringScheduler | None = None
+        self._background: set[asyncio.Task[None]] = set()
         self.pagers = PagerRegistry()
+        self.announcer = Announcer(self)
         self.tree.error(self.on_app_command_error)
 
     @property
@@ -78,6 +94,12 @@ class FanBot(commands.Bot):
             raise RuntimeError("the catalogue is loaded in setup_hook")
         return self._catalogue
 
+    @property
+    def airing(self) -> AiringScheduler:
+        if self._airing is None:
+            raise RuntimeError("the scheduler is started in setup_hook")
+        return self._airing
+
     async def setup_hook(self) -> None:
         self._store = await Store.open(self.settings.database_path)
         self._catalogue = Catalogue(self._store)
@@ -85,12 +107,33 @@ class FanBot(commands.Bot):
         self.add_dynamic_items(PageButton)
         for extension in COG_EXTENSIONS:
             await self.load_extension(extension)
-        await self.sync_commands(force=self.force_sync)
+        await self.sync_commands(force=self.sync_only)
+        if self.sync_only:
+            return
+        catchup = timedelta(minutes=self.settings.catchup_minutes)
+        self._airing = AiringScheduler(self._store, self._catalogue, self.announcer, catchup)
+        self._airing.start()
+        await self._airing.replan()
+        self.run_in_background(self.announcer.catch_up(discord.utils.utcnow()))
+
+    def run_in_background(self, work: Coroutine[Any, Any, None]) -> None:
+        """A task the bot owns: logged if it fails, cancelled on close."""
+        task = asyncio.create_task(work)
+        self._background.add(task)
+
+        def finished(done: asyncio.Task[None]) -> None:
+            self._background.discard(done)
+            if not done.cancelled() and done.exception() is not None:
+                log.error("background task failed", exc_info=done.exception())
+
+        task.add_done_callback(finished)
 
     async def import_data(self, paths: list[Path]) -> list[FileOutcome]:
         """Import drama files, then refresh everything planned from them."""
         outcomes = await import_files(self.store.dramas, paths)
         await self.catalogue.refresh()
+        if self._airing is not None:
+            await self._airing.replan()
         return outcomes
 
     def _sync_scope(self) -> discord.Object | None:
@@ -156,7 +199,14 @@ class FanBot(commands.Bot):
     async def close(self) -> None:
         """Gateway closed first, then the store: nothing writes after it is closed."""
         self.pagers.close()
+        if self._airing is not None:
+            self._airing.shutdown()
         await super().close()
+        await self.announcer.drain()
+        for task in list(self._background):
+            task.cancel()
+        if self._background:
+            await asyncio.wait(self._background, timeout=5)
         if self._store is not None:
             await self._store.close()
             self._store = None

@@ -31,6 +31,16 @@ class DeliveryState(StrEnum):
 
 
 @dataclass(frozen=True)
+class AnnounceSettings:
+    """A server's announcement choices, and what last went wrong."""
+
+    role_id: int | None = None
+    lead_minutes: int = 0
+    last_failure: str | None = None
+    last_failure_at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class Subscription:
     """A server announcing one drama in one channel."""
 

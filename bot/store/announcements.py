@@ -7,11 +7,16 @@ The delivery log is what makes every post happen once: a sender first *claims* i
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from bot.domain.announcements import AnnouncementKind, DeliveryKey, DeliveryState, Subscription
+from bot.domain.announcements import (
+    AnnouncementKind,
+    AnnounceSettings,
+    DeliveryKey,
+    DeliveryState,
+    Subscription,
+)
 from bot.store.database import Database, instant_from_db, instant_to_db
 
 
@@ -19,14 +24,6 @@ class Claim(StrEnum):
     NEW = "new"  # this process owns the delivery now
     RESEND = "resend"  # claimed by a process that died before settling: send again (same nonce)
     TAKEN = "taken"  # settled, or being sent right now by this process
-
-
-@dataclass(frozen=True)
-class AnnounceSettings:
-    role_id: int | None = None
-    lead_minutes: int = 0
-    last_failure: str | None = None
-    last_failure_at: datetime | None = None
 
 
 def _subscription(row: sqlite3.Row) -> Subscription:

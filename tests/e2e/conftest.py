@@ -111,7 +111,9 @@ class FanbotRunner:
         return await self.start()
 
 
-def fanbot_settings(emulator: DiscordEmulator, folder: Path, data_dir: Path) -> Settings:
+def fanbot_settings(
+    emulator: DiscordEmulator, folder: Path, data_dir: Path, **env: str
+) -> Settings:
     """Settings as `fanbot run` would read them from an operator's environment."""
     return load_settings(
         {
@@ -120,6 +122,7 @@ def fanbot_settings(emulator: DiscordEmulator, folder: Path, data_dir: Path) -> 
             "FANBOT_DATA_DIR": str(data_dir),
             "DISCORD_API_BASE_URL": emulator.api_base_url,
             "DISCORD_GATEWAY_URL": emulator.gateway_url,
+            **env,
         },
         dotenv=folder / "no.env",
     )

@@ -17,7 +17,7 @@ async def test_the_bot_starts_syncs_valid_commands_and_answers_about(
     assert {"about", "drama", "fact", "cast"} <= names
     assert not emulator.errors, emulator.errors
 
-    reply = await emulator.slash(fans.alice, "/about", channel=fans.general)
+    reply = await emulator.slash(fans.alice, "/about", in_channel=fans.general)
 
     assert reply.failed is None
     [embed] = reply.embeds
@@ -46,6 +46,6 @@ async def test_after_the_gateway_drops_the_bot_resumes_and_answers_again(
     await emulator.gateway.wait_for("RESUMED")
     await asyncio.wait_for(fanbot.wait_until_ready(), 5)
 
-    reply = await emulator.slash(fans.alice, "/about", channel=fans.general)
+    reply = await emulator.slash(fans.alice, "/about", in_channel=fans.general)
 
     assert reply.failed is None and reply.embeds

@@ -115,7 +115,7 @@ async def test_invalid_command_definition_is_refused_with_50035(
 async def test_ping_answers_pong_within_the_deadline(
     emulator: DiscordEmulator, synced_bot: commands.Bot, fans: Fans
 ) -> None:
-    reply = await emulator.slash(fans.alice, "/ping", channel=fans.announcements)
+    reply = await emulator.slash(fans.alice, "/ping", in_channel=fans.announcements)
     assert reply.failed is None
     assert reply.content == "pong" and not reply.ephemeral
     assert reply.latency is not None and reply.latency < emulator.interaction_deadline

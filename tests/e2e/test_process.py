@@ -58,7 +58,7 @@ async def test_fanbot_run_stops_cleanly_on_a_signal(
 ) -> None:
     process = await fanbot_process(tmp_path, operator_env(emulator, tmp_path), "run")
     await emulator.gateway.wait_for("READY")
-    reply = await emulator.slash(fans.alice, "/about", channel=fans.general)
+    reply = await emulator.slash(fans.alice, "/about", in_channel=fans.general)
     assert reply.failed is None
 
     process.send_signal(signum)

@@ -33,8 +33,13 @@ def find_command(emu: DiscordEmulator, path: str, guild_id: int | None) -> dict[
     raise CommandNotFound(f"no synced chat-input command {name!r}")
 
 
-def build_command_data(emu: DiscordEmulator, path: str, guild_id: int | None,
-                       values: dict[str, Any], focused: str | None = None) -> dict[str, Any]:
+def build_command_data(
+    emu: DiscordEmulator,
+    path: str,
+    guild_id: int | None,
+    values: dict[str, Any],
+    focused: str | None = None,
+) -> dict[str, Any]:
     """The ``data`` of an APPLICATION_COMMAND (or autocomplete) interaction."""
     cmd = find_command(emu, path, guild_id)
     parts = path.lstrip("/").split()
@@ -57,8 +62,11 @@ def build_command_data(emu: DiscordEmulator, path: str, guild_id: int | None,
         spec = next((o for o in defs if o["name"] == name), None)
         if spec is None:
             raise ValueError(f"{path!r} has no option {name!r}")
-        option = {"name": name, "type": spec["type"],
-                  "value": _option_value(emu, spec, value, resolved, guild_id)}
+        option = {
+            "name": name,
+            "type": spec["type"],
+            "value": _option_value(emu, spec, value, resolved, guild_id),
+        }
         if name == focused:
             option["focused"] = True
             option["value"] = str(value)
@@ -71,8 +79,13 @@ def build_command_data(emu: DiscordEmulator, path: str, guild_id: int | None,
     return data
 
 
-def _option_value(emu: DiscordEmulator, spec: dict[str, Any], value: Any,
-                  resolved: dict[str, dict[str, Any]], guild_id: int | None) -> Any:
+def _option_value(
+    emu: DiscordEmulator,
+    spec: dict[str, Any],
+    value: Any,
+    resolved: dict[str, dict[str, Any]],
+    guild_id: int | None,
+) -> Any:
     otype = spec["type"]
     if otype == 3:
         value = str(value)
@@ -94,8 +107,12 @@ def _option_value(emu: DiscordEmulator, spec: dict[str, Any], value: Any,
                 resolved.setdefault("members", {})[str(obj.id)] = member
         elif isinstance(obj, Channel):
             resolved.setdefault("channels", {})[str(obj.id)] = {
-                "id": str(obj.id), "name": obj.name, "type": obj.type,
-                "permissions": str((1 << 51) - 1), "guild_id": str(obj.guild_id)}
+                "id": str(obj.id),
+                "name": obj.name,
+                "type": obj.type,
+                "permissions": str((1 << 51) - 1),
+                "guild_id": str(obj.guild_id),
+            }
         elif isinstance(obj, Role):
             resolved.setdefault("roles", {})[str(obj.id)] = obj.to_dict()
         value = str(getattr(obj, "id", obj))
@@ -110,9 +127,10 @@ def find_button(message: Message, label: str | None, custom_id: str | None) -> d
     stack = list(message.components)
     while stack:
         comp = stack.pop(0)
-        if comp.get("type") == 2 and ((comp.get("label") == label and label is not None)
-                                      or (custom_id is not None
-                                      and comp.get("custom_id") == custom_id)):
+        if comp.get("type") == 2 and (
+            (comp.get("label") == label and label is not None)
+            or (custom_id is not None and comp.get("custom_id") == custom_id)
+        ):
             return comp
         if custom_id is not None and comp.get("custom_id") == custom_id:
             return comp
@@ -128,10 +146,13 @@ def modal_submit_data(modal: dict[str, Any], values: dict[str, str]) -> dict[str
 
     def fill(node: dict[str, Any], label: str | None) -> dict[str, Any]:
         if node.get("type") == 4:
-            key = node["custom_id"] if node["custom_id"] in values else (
-                node.get("label") or label)
-            return {"type": 4, "id": node.get("id", 0), "custom_id": node["custom_id"],
-                    "value": values.get(str(key), node.get("value") or "")}
+            key = node["custom_id"] if node["custom_id"] in values else (node.get("label") or label)
+            return {
+                "type": 4,
+                "id": node.get("id", 0),
+                "custom_id": node["custom_id"],
+                "value": values.get(str(key), node.get("value") or ""),
+            }
         out: dict[str, Any] = {"type": node.get("type"), "id": node.get("id", 0)}
         if "components" in node:
             out["components"] = [fill(c, label) for c in node["components"]]
@@ -139,8 +160,10 @@ def modal_submit_data(modal: dict[str, Any], values: dict[str, str]) -> dict[str
             out["component"] = fill(node["component"], node.get("label"))
         return out
 
-    return {"custom_id": modal["custom_id"],
-            "components": [fill(c, None) for c in modal.get("components") or []]}
+    return {
+        "custom_id": modal["custom_id"],
+        "components": [fill(c, None) for c in modal.get("components") or []],
+    }
 
 
 @dataclass
@@ -234,15 +257,18 @@ class Reply:
                 return self
             remaining = end - loop.time()
             if self.response_type == 6:
-                grace_end = (self.interaction.responded.mono if self.interaction.responded
-                             else 0) + update_grace
+                grace_end = (
+                    self.interaction.responded.mono if self.interaction.responded else 0
+                ) + update_grace
                 remaining = min(remaining, grace_end - time.monotonic())
                 if remaining <= 0:
                     return self
             if remaining <= 0:
-                raise TimeoutError(f"interaction {self.interaction.data.get('name')!r} not "
-                                   f"settled within {timeout}s (response type "
-                                   f"{self.response_type})")
+                raise TimeoutError(
+                    f"interaction {self.interaction.data.get('name')!r} not "
+                    f"settled within {timeout}s (response type "
+                    f"{self.response_type})"
+                )
             try:
                 await asyncio.wait_for(changed.wait(), remaining)
             except TimeoutError:

@@ -23,17 +23,21 @@ class BaselineBot(commands.Bot):
 
     reidentify_delay = 5.0  # discord.py's default; tests of invalid sessions shorten it
 
-    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False
-                                   ) -> None:
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
         if not initial:
             await asyncio.sleep(self.reidentify_delay)
 
 
-def make_baseline_bot(*, slow_seconds: float = 1.0, guild_ready_timeout: float = 0.1
-                      ) -> BaselineBot:
+def make_baseline_bot(
+    *, slow_seconds: float = 1.0, guild_ready_timeout: float = 0.1
+) -> BaselineBot:
     """``/ping`` -> "pong", ``/slow`` answers after ``slow_seconds``, ``/long`` is 2001 chars."""
-    bot = BaselineBot(command_prefix=commands.when_mentioned, intents=discord.Intents.default(),
-                      guild_ready_timeout=guild_ready_timeout, help_command=None)
+    bot = BaselineBot(
+        command_prefix=commands.when_mentioned,
+        intents=discord.Intents.default(),
+        guild_ready_timeout=guild_ready_timeout,
+        help_command=None,
+    )
 
     @bot.tree.command(name="ping", description="Answers pong")
     async def ping(interaction: discord.Interaction) -> None:
@@ -63,19 +67,22 @@ def make_baseline_bot(*, slow_seconds: float = 1.0, guild_ready_timeout: float =
         await interaction.followup.send(f"You picked {drama}")
 
     @pick.autocomplete("drama")
-    async def pick_drama(interaction: discord.Interaction,
-                         current: str) -> list[app_commands.Choice[str]]:
+    async def pick_drama(
+        interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
         titles = ("Vincenzo", "Signal", "Stranger", "Sunwoo")
-        return [app_commands.Choice(name=t, value=t) for t in titles
-                if current.lower() in t.lower()]
+        return [
+            app_commands.Choice(name=t, value=t) for t in titles if current.lower() in t.lower()
+        ]
 
     @bot.tree.command(name="rate", description="Opens a modal to rate a drama")
     async def rate(interaction: discord.Interaction) -> None:
         await interaction.response.send_modal(_RateModal())
 
     @bot.tree.error
-    async def on_error(interaction: discord.Interaction,
-                       error: app_commands.AppCommandError) -> None:
+    async def on_error(
+        interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
         bot.dispatch("emulated_command_error", interaction, error)  # keep logs quiet
 
     return bot
@@ -89,8 +96,9 @@ class _Pager(discord.ui.View):
         self.page = 1
 
     @discord.ui.button(label="Next", custom_id="baseline:next")
-    async def next_page(self, interaction: discord.Interaction, _: discord.ui.Button[_Pager]
-                        ) -> None:
+    async def next_page(
+        self, interaction: discord.Interaction, _: discord.ui.Button[_Pager]
+    ) -> None:
         self.page += 1
         await interaction.response.edit_message(content=f"Page {self.page}", view=self)
 
@@ -119,8 +127,9 @@ class RunningBot:
             self.restore()
 
 
-async def start_bot(bot: discord.Client, emu: DiscordEmulator, *, timeout: float = 10.0
-                    ) -> RunningBot:
+async def start_bot(
+    bot: discord.Client, emu: DiscordEmulator, *, timeout: float = 10.0
+) -> RunningBot:
     """Point discord.py at ``emu``, log in, connect in a task and wait until ready."""
     restore = emu.point_discord()
     try:
@@ -128,8 +137,9 @@ async def start_bot(bot: discord.Client, emu: DiscordEmulator, *, timeout: float
         task = asyncio.create_task(bot.connect(), name="emulated-bot-connect")
         running = RunningBot(bot, task, restore)
         ready = asyncio.create_task(bot.wait_until_ready())
-        done, _ = await asyncio.wait({ready, task}, timeout=timeout,
-                                     return_when=asyncio.FIRST_COMPLETED)
+        done, _ = await asyncio.wait(
+            {ready, task}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+        )
         if ready not in done:
             ready.cancel()
             await running.stop()

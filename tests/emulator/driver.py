@@ -48,10 +48,18 @@ class DiscordEmulator:
     ``global_limit`` (requests/s, None for none), ``heartbeat_interval_ms``.
     """
 
-    def __init__(self, *, interaction_deadline: float = 3.0, rate_limits: bool = True,
-                 route_limit: int = 5, route_per: float = 5.0, global_limit: int | None = 50,
-                 heartbeat_interval_ms: int = 41250, token: str = "emulator-token",
-                 bot_name: str = "Drama Fanbot") -> None:
+    def __init__(
+        self,
+        *,
+        interaction_deadline: float = 3.0,
+        rate_limits: bool = True,
+        route_limit: int = 5,
+        route_per: float = 5.0,
+        global_limit: int | None = 50,
+        heartbeat_interval_ms: int = 41250,
+        token: str = "emulator-token",
+        bot_name: str = "Drama Fanbot",
+    ) -> None:
         self.world = World()
         self.spec = _SPEC
         self.token = token
@@ -139,6 +147,18 @@ class DiscordEmulator:
         self._dispatch_soon("CHANNEL_CREATE", channel.to_dict)
         return channel
 
+    def set_bot_can_send(self, channel: Channel, allowed: bool) -> None:
+        """An admin changes the channel's overwrite for the bot (CHANNEL_UPDATE is sent)."""
+        channel.overwrites = [o for o in channel.overwrites if o.id != self.bot.id]
+        if not allowed:
+            channel.overwrites.append(Overwrite(self.bot.id, 1, deny=SEND_MESSAGES))
+        self._dispatch_soon("CHANNEL_UPDATE", channel.to_dict)
+
+    def dm_messages(self, user: User) -> list[Message]:
+        """Direct messages the bot sent to ``user``."""
+        channel_id = self.world.dm_channels.get(user.id)
+        return [m for m in self.world.messages.values() if m.channel_id == channel_id]
+
     def delete_channel(self, channel: Channel) -> None:
         channel.deleted = True
         if channel.guild_id:
@@ -148,19 +168,31 @@ class DiscordEmulator:
     def add_role(self, guild: Guild, name: str, permissions: int = 0) -> Role:
         role = Role(self.world.ids.next(), guild.id, name, permissions, position=len(guild.roles))
         guild.roles[role.id] = role
-        self._dispatch_soon("GUILD_ROLE_CREATE",
-                            lambda: {"guild_id": str(guild.id), "role": role.to_dict()})
+        self._dispatch_soon(
+            "GUILD_ROLE_CREATE", lambda: {"guild_id": str(guild.id), "role": role.to_dict()}
+        )
         return role
 
-    def add_user(self, name: str, *, guild: Guild | None = None, permissions: int = 0,
-                 admin: bool = False, manage_guild: bool = False, roles: tuple[Role, ...] = (),
-                 dms_closed: bool = False) -> User:
+    def add_user(
+        self,
+        name: str,
+        *,
+        guild: Guild | None = None,
+        permissions: int = 0,
+        admin: bool = False,
+        manage_guild: bool = False,
+        roles: tuple[Role, ...] = (),
+        dms_closed: bool = False,
+    ) -> User:
         """A user; with ``guild`` also a member, holding ``roles`` and extra permissions."""
         user = self._new_user(name, dms_closed=dms_closed)
         if guild is not None:
             member = Member(user.id, guild.id, [r.id for r in roles])
-            extra = permissions | (ADMINISTRATOR if admin else 0) | (
-                MANAGE_GUILD if manage_guild else 0)
+            extra = (
+                permissions
+                | (ADMINISTRATOR if admin else 0)
+                | (MANAGE_GUILD if manage_guild else 0)
+            )
             if extra:
                 member.role_ids.append(self.add_role(guild, f"{name}-perms", extra).id)
             guild.members[user.id] = member
@@ -184,17 +216,24 @@ class DiscordEmulator:
     def message_payload(self, msg: Message) -> dict[str, Any]:
         return msg.to_dict(self.world.users, self.app_id)
 
-    def stored_command(self, cmd: dict[str, Any], scope: int | None,
-                       old: dict[str, Any] | None) -> dict[str, Any]:
+    def stored_command(
+        self, cmd: dict[str, Any], scope: int | None, old: dict[str, Any] | None
+    ) -> dict[str, Any]:
         return payloads.stored_command(self, cmd, scope, old)
 
     # --- messages -------------------------------------------------------------------------------
 
-    def new_message(self, channel: Channel, body: dict[str, Any],
-                    interaction: Interaction | None = None) -> Message:
-        msg = Message(self.world.ids.next(), channel.id, self.bot.id, channel.guild_id,
-                      interaction_id=interaction.id if interaction else None,
-                      webhook_id=self.app_id if interaction else None)
+    def new_message(
+        self, channel: Channel, body: dict[str, Any], interaction: Interaction | None = None
+    ) -> Message:
+        msg = Message(
+            self.world.ids.next(),
+            channel.id,
+            self.bot.id,
+            channel.guild_id,
+            interaction_id=interaction.id if interaction else None,
+            webhook_id=self.app_id if interaction else None,
+        )
         msg.apply(body)
         msg.history[0].at = msg.created
         channel.last_message_id = msg.id
@@ -212,12 +251,17 @@ class DiscordEmulator:
 
     def messages_in(self, channel: Channel) -> list[Message]:
         """Messages in a channel, oldest first (ephemeral ones included, flagged)."""
-        return [m for m in self.world.messages.values()
-                if m.channel_id == channel.id and not m.deleted]
+        return [
+            m for m in self.world.messages.values() if m.channel_id == channel.id and not m.deleted
+        ]
 
-    async def wait_for_message(self, channel: Channel, contains: str = "",
-                               timeout: float = 5.0,
-                               where: Callable[[Message], bool] | None = None) -> Message:
+    async def wait_for_message(
+        self,
+        channel: Channel,
+        contains: str = "",
+        timeout: float = 5.0,
+        where: Callable[[Message], bool] | None = None,
+    ) -> Message:
         """The newest message in ``channel`` containing ``contains`` (in content or embeds)."""
         async with asyncio.timeout(timeout):
             while True:
@@ -245,13 +289,26 @@ class DiscordEmulator:
                 return next(c for c in guild.channels.values() if not c.deleted)
         raise LookupError(f"{user.name} is in no guild; pass channel=")
 
-    async def _interact(self, user: User, itype: int, channel: Channel | None,
-                        data: dict[str, Any], message: Message | None = None) -> Interaction:
+    async def _interact(
+        self,
+        user: User,
+        itype: int,
+        channel: Channel | None,
+        data: dict[str, Any],
+        message: Message | None = None,
+    ) -> Interaction:
         channel = channel or self._default_channel(user)
-        inter = Interaction(self.world.ids.next(), secrets.token_urlsafe(48), itype, user.id,
-                            channel.id, channel.guild_id, data,
-                            deadline=time.monotonic() + self.interaction_deadline,
-                            source_message_id=message.id if message else None)
+        inter = Interaction(
+            self.world.ids.next(),
+            secrets.token_urlsafe(48),
+            itype,
+            user.id,
+            channel.id,
+            channel.guild_id,
+            data,
+            deadline=time.monotonic() + self.interaction_deadline,
+            source_message_id=message.id if message else None,
+        )
         self.world.interactions[inter.id] = inter
         self.by_token[inter.token] = inter
         loop = asyncio.get_running_loop()
@@ -269,19 +326,37 @@ class DiscordEmulator:
             inter.touch()
             self.notify()
 
-    async def slash(self, user: User, path: str, *, channel: Channel | None = None,
-                    timeout: float | None = None, **options: Any) -> Reply:
-        """Run ``/command [group] [sub]`` with options, as ``user`` would in the client."""
-        channel = channel or self._default_channel(user)
+    async def slash(
+        self,
+        user: User,
+        path: str,
+        *,
+        in_channel: Channel | None = None,
+        timeout: float | None = None,
+        **options: Any,
+    ) -> Reply:
+        """Run ``/command [group] [sub]`` with options, as ``user`` would in ``in_channel``.
+
+        The channel it is typed in is ``in_channel`` (default: the user's guild's first), so
+        that a command may have an option named ``channel``.
+        """
+        channel = in_channel or self._default_channel(user)
         data = build_command_data(self, path, channel.guild_id, options)
         inter = await self._interact(user, 2, channel, data)
         return await Reply(self, inter).wait(timeout or self.interaction_deadline + 2)
 
-    async def autocomplete(self, user: User, path: str, *, channel: Channel | None = None,
-                           focused: str | None = None, timeout: float | None = None,
-                           **options: Any) -> list[dict[str, Any]]:
+    async def autocomplete(
+        self,
+        user: User,
+        path: str,
+        *,
+        in_channel: Channel | None = None,
+        focused: str | None = None,
+        timeout: float | None = None,
+        **options: Any,
+    ) -> list[dict[str, Any]]:
         """The choices the bot offers while ``user`` types; ``focused`` defaults to the last."""
-        channel = channel or self._default_channel(user)
+        channel = in_channel or self._default_channel(user)
         focused = focused or (list(options)[-1] if options else None)
         data = build_command_data(self, path, channel.guild_id, options, focused=focused)
         data["type"] = 1
@@ -291,8 +366,15 @@ class DiscordEmulator:
             raise AssertionError(f"autocomplete failed: {reply.failed}")
         return reply.choices
 
-    async def click(self, message: Message, label: str | None, user: User, *,
-                    custom_id: str | None = None, timeout: float | None = None) -> Reply:
+    async def click(
+        self,
+        message: Message,
+        label: str | None,
+        user: User,
+        *,
+        custom_id: str | None = None,
+        timeout: float | None = None,
+    ) -> Reply:
         """Press the button labelled ``label`` (or with ``custom_id``) on ``message``."""
         button = find_button(message, label, custom_id)
         channel = self.world.channels[message.channel_id]
@@ -300,15 +382,17 @@ class DiscordEmulator:
         inter = await self._interact(user, 3, channel, data, message=message)
         return await Reply(self, inter).wait(timeout or self.interaction_deadline + 2)
 
-    async def submit_modal(self, reply: Reply, user: User, timeout: float | None = None,
-                           **values: str) -> Reply:
+    async def submit_modal(
+        self, reply: Reply, user: User, timeout: float | None = None, **values: str
+    ) -> Reply:
         """Fill in and submit the modal ``reply`` opened (inputs by custom_id or label)."""
         if reply.modal is None:
             raise LookupError("that interaction did not open a modal")
         source = self.world.messages.get(reply.interaction.source_message_id or 0)
         channel = self.world.channels[reply.interaction.channel_id]
-        inter = await self._interact(user, 5, channel, modal_submit_data(reply.modal, values),
-                                     message=source)
+        inter = await self._interact(
+            user, 5, channel, modal_submit_data(reply.modal, values), message=source
+        )
         return await Reply(self, inter).wait(timeout or self.interaction_deadline + 2)
 
     # --- faults and observations ----------------------------------------------------------------

@@ -15,9 +15,11 @@ if TYPE_CHECKING:
 LOADING = 1 << 7
 EPHEMERAL = 1 << 6
 UNKNOWN_INTERACTION = DiscordError(404, 10062, "Unknown interaction")
+INVALID_RESPONSE_TYPE = "Interaction response type is invalid for this interaction"
 
 
 # --- users, application, guilds, channels ------------------------------------------------------
+
 
 async def get_me(call: Call) -> Any:
     return call.emu.bot.to_dict()
@@ -26,12 +28,25 @@ async def get_me(call: Call) -> Any:
 async def get_application(call: Call) -> Any:
     emu = call.emu
     return {
-        "id": str(emu.app_id), "name": emu.bot.name, "icon": None, "description": "",
-        "summary": "", "type": None, "rpc_origins": [], "bot_public": True,
-        "bot_require_code_grant": False, "verify_key": "0" * 64, "flags": 0,
-        "owner": emu.owner.to_dict(), "team": None, "bot": emu.bot.to_dict(),
-        "approximate_guild_count": len(emu.world.guilds), "redirect_uris": [],
-        "interactions_endpoint_url": None, "tags": [], "integration_types_config": {},
+        "id": str(emu.app_id),
+        "name": emu.bot.name,
+        "icon": None,
+        "description": "",
+        "summary": "",
+        "type": None,
+        "rpc_origins": [],
+        "bot_public": True,
+        "bot_require_code_grant": False,
+        "verify_key": "0" * 64,
+        "flags": 0,
+        "owner": emu.owner.to_dict(),
+        "team": None,
+        "bot": emu.bot.to_dict(),
+        "approximate_guild_count": len(emu.world.guilds),
+        "redirect_uris": [],
+        "interactions_endpoint_url": None,
+        "tags": [],
+        "integration_types_config": {},
     }
 
 
@@ -87,11 +102,15 @@ async def create_dm(call: Call) -> Any:
 
 # --- channel messages ---------------------------------------------------------------------------
 
+
 def message_or_404(call: Call, channel: Channel) -> Message:
     msg = call.emu.world.messages.get(call.int_param("message_id"))
     if msg is None or msg.deleted or msg.channel_id != channel.id:
         raise DiscordError(404, 10008, "Unknown Message")
     return msg
+
+
+NONCE_WINDOW_SECONDS = 300.0
 
 
 async def create_message(call: Call) -> Any:
@@ -106,7 +125,16 @@ async def create_message(call: Call) -> Any:
         if perms & (VIEW_CHANNEL | SEND_MESSAGES) != VIEW_CHANNEL | SEND_MESSAGES:
             raise DiscordError(403, 50013, "Missing Permissions")
     check_message(body, creating=True)
+    nonce = body.get("nonce")
+    if nonce is not None and body.get("enforce_nonce"):
+        # Discord returns the earlier message instead of creating a duplicate.
+        for earlier in reversed(emu.world.messages.values()):
+            if time.monotonic() - earlier.created.mono > NONCE_WINDOW_SECONDS:
+                break
+            if earlier.channel_id == channel.id and earlier.nonce == str(nonce):
+                return emu.message_payload(earlier)
     msg = emu.new_message(channel, body)
+    msg.nonce = None if nonce is None else str(nonce)
     data = emu.message_payload(msg)
     await emu.gateway.dispatch("MESSAGE_CREATE", data)
     return data
@@ -115,8 +143,11 @@ async def create_message(call: Call) -> Any:
 async def list_messages(call: Call) -> Any:
     channel = channel_or_404(call)
     limit = int(call.query.get("limit", 50))
-    msgs = [m for m in call.emu.world.messages.values()
-            if m.channel_id == channel.id and not m.deleted and not m.ephemeral]
+    msgs = [
+        m
+        for m in call.emu.world.messages.values()
+        if m.channel_id == channel.id and not m.deleted and not m.ephemeral
+    ]
     return [call.emu.message_payload(m) for m in reversed(msgs[-limit:])]
 
 
@@ -144,6 +175,7 @@ async def typing(call: Call) -> Any:
 
 
 # --- application commands -----------------------------------------------------------------------
+
 
 def _scope(call: Call) -> int | None:
     if int(call.params["application_id"]) != call.emu.app_id:
@@ -183,6 +215,7 @@ async def post_command(call: Call) -> Any:
 
 # --- interactions -------------------------------------------------------------------------------
 
+
 def _interaction(call: Call) -> Interaction:
     world = call.emu.world
     inter = world.interactions.get(call.int_param("interaction_id"))
@@ -208,16 +241,22 @@ async def interaction_callback(call: Call) -> Any:
     resource: dict[str, Any] = {"type": rtype}
     if message is not None:
         resource["message"] = emu.message_payload(message)
-    return {"interaction": {
-        "id": str(inter.id), "type": inter.type, "activity_instance_id": None,
-        "response_message_id": str(message.id) if message else None,
-        "response_message_loading": rtype == 5,
-        "response_message_ephemeral": bool(message and message.ephemeral),
-    }, "resource": resource}
+    return {
+        "interaction": {
+            "id": str(inter.id),
+            "type": inter.type,
+            "activity_instance_id": None,
+            "response_message_id": str(message.id) if message else None,
+            "response_message_loading": rtype == 5,
+            "response_message_ephemeral": bool(message and message.ephemeral),
+        },
+        "resource": resource,
+    }
 
 
-def _apply_callback(emu: DiscordEmulator, inter: Interaction, rtype: int,
-                    data: dict[str, Any]) -> Message | None:
+def _apply_callback(
+    emu: DiscordEmulator, inter: Interaction, rtype: int, data: dict[str, Any]
+) -> Message | None:
     channel = emu.world.channels[inter.channel_id]
     if rtype == 1:
         return None
@@ -229,14 +268,24 @@ def _apply_callback(emu: DiscordEmulator, inter: Interaction, rtype: int,
         flags = int(data.get("flags") or 0) & EPHEMERAL
         body: dict[str, Any] = data if rtype == 4 else {"content": "", "flags": LOADING}
         msg: Message = emu.new_message(
-            channel, {**body, "flags": int(body.get("flags") or 0) | flags}, interaction=inter)
+            channel, {**body, "flags": int(body.get("flags") or 0) | flags}, interaction=inter
+        )
         inter.original_id = msg.id
         return msg
     if rtype in (6, 7):
         if inter.source_message_id is None:
-            raise form_error({"type": {"_errors": [{
-                "code": "INTERACTION_RESPONSE_TYPE_INVALID",
-                "message": "Interaction response type is invalid for this interaction"}]}})
+            raise form_error(
+                {
+                    "type": {
+                        "_errors": [
+                            {
+                                "code": "INTERACTION_RESPONSE_TYPE_INVALID",
+                                "message": INVALID_RESPONSE_TYPE,
+                            }
+                        ]
+                    }
+                }
+            )
         msg = emu.world.messages[inter.source_message_id]
         inter.original_id = msg.id
         if rtype == 7:
@@ -245,13 +294,32 @@ def _apply_callback(emu: DiscordEmulator, inter: Interaction, rtype: int,
         return msg if rtype == 7 else None
     if rtype == 8:
         if len(data.get("choices") or []) > 25:
-            raise form_error({"data": {"choices": {"_errors": [{
-                "code": "BASE_TYPE_MAX_LENGTH", "message": "Must be 25 or fewer in length."}]}}})
+            raise form_error(
+                {
+                    "data": {
+                        "choices": {
+                            "_errors": [
+                                {
+                                    "code": "BASE_TYPE_MAX_LENGTH",
+                                    "message": "Must be 25 or fewer in length.",
+                                }
+                            ]
+                        }
+                    }
+                }
+            )
         return None
     if rtype == 9:
         return None
-    raise form_error({"type": {"_errors": [{"code": "BASE_TYPE_CHOICES",
-                                            "message": f"Value must be one of ... ({rtype})"}]}})
+    raise form_error(
+        {
+            "type": {
+                "_errors": [
+                    {"code": "BASE_TYPE_CHOICES", "message": f"Value must be one of ... ({rtype})"}
+                ]
+            }
+        }
+    )
 
 
 def _webhook_interaction(call: Call) -> Interaction:
@@ -312,8 +380,10 @@ async def webhook_delete(call: Call) -> Any:
 
 def build_router() -> Router:
     r = Router()
-    app_cmds, guild_cmds = "/applications/{application_id}/commands", \
-        "/applications/{application_id}/guilds/{guild_id}/commands"
+    app_cmds, guild_cmds = (
+        "/applications/{application_id}/commands",
+        "/applications/{application_id}/guilds/{guild_id}/commands",
+    )
     wh = "/webhooks/{webhook_id}/{webhook_token}"
     for method, template, handler in [
         ("GET", "/users/@me", get_me),
@@ -331,12 +401,17 @@ def build_router() -> Router:
         ("GET", "/channels/{channel_id}/messages/{message_id}", get_message),
         ("PATCH", "/channels/{channel_id}/messages/{message_id}", edit_message),
         ("DELETE", "/channels/{channel_id}/messages/{message_id}", delete_message),
-        ("PUT", app_cmds, put_commands), ("GET", app_cmds, get_commands),
+        ("PUT", app_cmds, put_commands),
+        ("GET", app_cmds, get_commands),
         ("POST", app_cmds, post_command),
-        ("PUT", guild_cmds, put_commands), ("GET", guild_cmds, get_commands),
+        ("PUT", guild_cmds, put_commands),
+        ("GET", guild_cmds, get_commands),
         ("POST", guild_cmds, post_command),
-        ("POST", "/interactions/{interaction_id}/{interaction_token}/callback",
-         interaction_callback),
+        (
+            "POST",
+            "/interactions/{interaction_id}/{interaction_token}/callback",
+            interaction_callback,
+        ),
         ("POST", wh, followup),
         ("GET", wh + "/messages/@original", webhook_get),
         ("PATCH", wh + "/messages/@original", webhook_edit),

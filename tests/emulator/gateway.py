@@ -85,8 +85,16 @@ class Gateway:
         self._sockets.add(ws)
         session: Session | None = None
         try:
-            await ws.send_str(json.dumps({"op": HELLO, "d": {
-                "heartbeat_interval": self.heartbeat_interval_ms}, "s": None, "t": None}))
+            await ws.send_str(
+                json.dumps(
+                    {
+                        "op": HELLO,
+                        "d": {"heartbeat_interval": self.heartbeat_interval_ms},
+                        "s": None,
+                        "t": None,
+                    }
+                )
+            )
             async for msg in ws:
                 if msg.type != WSMsgType.TEXT:
                     continue
@@ -121,8 +129,7 @@ class Gateway:
         self._note("RESUME")
         session = self.sessions.get(str(data.get("session_id")))
         if session is None:
-            await ws.send_str(json.dumps({"op": INVALID_SESSION, "d": False, "s": None,
-                                          "t": None}))
+            await ws.send_str(json.dumps({"op": INVALID_SESSION, "d": False, "s": None, "t": None}))
             return None
         after = int(data.get("seq") or 0)
         missed = [frame for seq, frame in session.log if seq > after]

@@ -37,9 +37,14 @@ class Verdict:
 class RateLimiter:
     """Per-(route, major parameter) buckets and one global window; all of it configurable."""
 
-    def __init__(self, route_limit: int = 5, route_per: float = 5.0,
-                 global_limit: int | None = 50, global_per: float = 1.0,
-                 enabled: bool = True) -> None:
+    def __init__(
+        self,
+        route_limit: int = 5,
+        route_per: float = 5.0,
+        global_limit: int | None = 50,
+        global_per: float = 1.0,
+        enabled: bool = True,
+    ) -> None:
         self.enabled = enabled
         self.route_limit, self.route_per = route_limit, route_per
         self.global_limit, self.global_per = global_limit, global_per
@@ -76,18 +81,26 @@ class RateLimiter:
                 retry = round(g.reset_after(now), 3)
                 self.hits.append((now, route, retry, True))
                 return Verdict(
-                    {"Via": "1.1 google", "Retry-After": str(max(1, int(retry + 0.999))),
-                     "X-RateLimit-Global": "true", "X-RateLimit-Scope": "global"},
-                    {"message": "You are being rate limited.", "retry_after": retry,
-                     "global": True},
+                    {
+                        "Via": "1.1 google",
+                        "Retry-After": str(max(1, int(retry + 0.999))),
+                        "X-RateLimit-Global": "true",
+                        "X-RateLimit-Scope": "global",
+                    },
+                    {
+                        "message": "You are being rate limited.",
+                        "retry_after": retry,
+                        "global": True,
+                    },
                 )
             g.used += 1
         key = (route, major)
         bucket = self._buckets.get(key)
         if bucket is None:
             if len(self._buckets) >= 4096:  # one per interaction token: drop the idle ones
-                self._buckets = {k: b for k, b in self._buckets.items()
-                                 if now - b.window_start < b.per}
+                self._buckets = {
+                    k: b for k, b in self._buckets.items() if now - b.window_start < b.per
+                }
             limit, per = self.overrides.get(route, (self.route_limit, self.route_per))
             bucket = self._buckets[key] = Bucket(limit, per, window_start=now)
         bucket.roll(now)
@@ -101,11 +114,18 @@ class RateLimiter:
         if bucket.used >= bucket.limit:
             retry = round(reset_after, 3)
             self.hits.append((now, route, retry, False))
-            headers.update({"X-RateLimit-Remaining": "0", "Via": "1.1 google",
-                            "Retry-After": str(max(1, int(retry + 0.999))),
-                            "X-RateLimit-Scope": "user"})
-            return Verdict(headers, {"message": "You are being rate limited.",
-                                     "retry_after": retry, "global": False})
+            headers.update(
+                {
+                    "X-RateLimit-Remaining": "0",
+                    "Via": "1.1 google",
+                    "Retry-After": str(max(1, int(retry + 0.999))),
+                    "X-RateLimit-Scope": "user",
+                }
+            )
+            return Verdict(
+                headers,
+                {"message": "You are being rate limited.", "retry_after": retry, "global": False},
+            )
         bucket.used += 1
         headers["X-RateLimit-Remaining"] = str(bucket.limit - bucket.used)
         return Verdict(headers)

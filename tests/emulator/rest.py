@@ -115,13 +115,25 @@ class RestApi:
         found = self.router.match(method, path)
         route = found[0] if found else None
         response = await self._respond(request, method, path, found)
-        self.emu.world.requests.append(RecordedRequest(
-            Stamp(), method, path, route.key if route else None, response.status,
-            time.monotonic() - start))
+        self.emu.world.requests.append(
+            RecordedRequest(
+                Stamp(),
+                method,
+                path,
+                route.key if route else None,
+                response.status,
+                time.monotonic() - start,
+            )
+        )
         return response
 
-    async def _respond(self, request: web.Request, method: str, path: str,
-                       found: tuple[Route, dict[str, str]] | None) -> web.Response:
+    async def _respond(
+        self,
+        request: web.Request,
+        method: str,
+        path: str,
+        found: tuple[Route, dict[str, str]] | None,
+    ) -> web.Response:
         world = self.emu.world
         if self.faults.delay > 0:
             await asyncio.sleep(self.faults.delay)
@@ -169,8 +181,10 @@ class RestApi:
             body: dict[str, Any] = json.loads(str(form.get("payload_json") or "{}"))
             files = [v for k, v in form.items() if k.startswith("files[")]
             if files and not body.get("attachments"):
-                body["attachments"] = [{"id": str(i), "filename": getattr(f, "filename", "f")}
-                                       for i, f in enumerate(files)]
+                body["attachments"] = [
+                    {"id": str(i), "filename": getattr(f, "filename", "f")}
+                    for i, f in enumerate(files)
+                ]
             return body
         return None
 
@@ -183,8 +197,17 @@ class RestApi:
                 inter.rejections.append(err)
             inter.touch()
 
-    def _record(self, method: str, path: str, status: int, code: int, message: str,
-                errors: dict[str, Any] | None = None, body: Any = None) -> None:
+    def _record(
+        self,
+        method: str,
+        path: str,
+        status: int,
+        code: int,
+        message: str,
+        errors: dict[str, Any] | None = None,
+        body: Any = None,
+    ) -> None:
         self.emu.world.errors.append(
-            RecordedError(Stamp(), method, path, status, code, message, errors, body))
+            RecordedError(Stamp(), method, path, status, code, message, errors, body)
+        )
         self.emu.notify()

@@ -83,7 +83,8 @@ _TYPES = Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer)
 DiscordValidator = jsonschema.validators.extend(
     Draft202012Validator,
     validators={
-        "minimum": _numeric(kw.minimum), "maximum": _numeric(kw.maximum),
+        "minimum": _numeric(kw.minimum),
+        "maximum": _numeric(kw.maximum),
         "exclusiveMinimum": _numeric(kw.exclusiveMinimum),
         "exclusiveMaximum": _numeric(kw.exclusiveMaximum),
         # Integer strings make e.g. a nonce "123" match both its string and integer branches;
@@ -204,8 +205,10 @@ def _refine(err: Any) -> list[Any]:
         branches.setdefault(sub.relative_schema_path[0], []).append(sub)
 
     def score(subs: list[Any]) -> tuple[int, int]:
-        wrong_kind = any(list(s.relative_path) == ["type"] or (s.validator == "type"
-                         and not s.relative_path) for s in subs)
+        wrong_kind = any(
+            list(s.relative_path) == ["type"] or (s.validator == "type" and not s.relative_path)
+            for s in subs
+        )
         return (int(wrong_kind), len(subs))
 
     best = min(branches.values(), key=score)
@@ -231,49 +234,74 @@ def _check_text(errors: Errors, path: list[Any], value: Any, lo: int, hi: int) -
         add_error(errors, path, "BASE_TYPE_MAX_LENGTH", f"Must be {hi} or fewer in length.")
 
 
-def _check_options(errors: Errors, path: list[Any], options: list[dict[str, Any]],
-                   depth: int) -> None:
+def _check_options(
+    errors: Errors, path: list[Any], options: list[dict[str, Any]], depth: int
+) -> None:
     if len(options) > 25:
         add_error(errors, path, "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length.")
     kinds = {o.get("type") in (1, 2) for o in options}
     if len(kinds) > 1:
-        add_error(errors, path, "APPLICATION_COMMAND_OPTIONS_TYPE_INVALID",
-                  "Sub-command and sub-command group option types are mutually exclusive "
-                  "to all other types")
+        add_error(
+            errors,
+            path,
+            "APPLICATION_COMMAND_OPTIONS_TYPE_INVALID",
+            "Sub-command and sub-command group option types are mutually exclusive "
+            "to all other types",
+        )
     seen_optional, names = False, set()
     for i, opt in enumerate(options):
         here = [*path, i]
         otype, name = opt.get("type"), str(opt.get("name", ""))
         if not _valid_name(name, lowercase=True):
-            add_error(errors, [*here, "name"], "APPLICATION_COMMAND_INVALID_NAME",
-                      "Command name is invalid")
+            add_error(
+                errors,
+                [*here, "name"],
+                "APPLICATION_COMMAND_INVALID_NAME",
+                "Command name is invalid",
+            )
         if name in names:
-            add_error(errors, [*here, "name"], "APPLICATION_COMMAND_OPTIONS_NAME_ALREADY_EXISTS",
-                      "Option name already exists")
+            add_error(
+                errors,
+                [*here, "name"],
+                "APPLICATION_COMMAND_OPTIONS_NAME_ALREADY_EXISTS",
+                "Option name already exists",
+            )
         names.add(name)
         _check_text(errors, [*here, "description"], opt.get("description"), 1, 100)
         if (otype == 2 and depth > 0) or (otype == 1 and depth > 1):
-            add_error(errors, [*here, "type"], "APPLICATION_COMMAND_OPTION_TYPE_INVALID",
-                      "Sub-commands cannot be nested this deep")
+            add_error(
+                errors,
+                [*here, "type"],
+                "APPLICATION_COMMAND_OPTION_TYPE_INVALID",
+                "Sub-commands cannot be nested this deep",
+            )
         if otype == 2:
             subs = opt.get("options") or []
             if any(s.get("type") != 1 for s in subs):
-                add_error(errors, [*here, "options"], "APPLICATION_COMMAND_OPTION_TYPE_INVALID",
-                          "A sub-command group may only contain sub-commands")
+                add_error(
+                    errors,
+                    [*here, "options"],
+                    "APPLICATION_COMMAND_OPTION_TYPE_INVALID",
+                    "A sub-command group may only contain sub-commands",
+                )
         if otype in (1, 2):
             _check_options(errors, [*here, "options"], opt.get("options") or [], depth + 1)
             continue
         if opt.get("required"):
             if seen_optional:
-                add_error(errors, [*here, "required"],
-                          "APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID",
-                          "Required options must be placed before non-required options")
+                add_error(
+                    errors,
+                    [*here, "required"],
+                    "APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID",
+                    "Required options must be placed before non-required options",
+                )
         else:
             seen_optional = True
         choices = opt.get("choices") or []
         if len(choices) > 25:
-            add_error(errors, [*here, "choices"], "BASE_TYPE_MAX_LENGTH",
-                      "Must be 25 or fewer in length.")
+            add_error(
+                errors, [*here, "choices"], "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length."
+            )
         for j, ch in enumerate(choices):
             _check_text(errors, [*here, "choices", j, "name"], ch.get("name"), 1, 100)
             if isinstance(ch.get("value"), str):
@@ -286,15 +314,23 @@ def check_command(errors: Errors, path: list[Any], cmd: dict[str, Any]) -> None:
     name = str(cmd.get("name", ""))
     if ctype == 1:
         if not _valid_name(name, lowercase=True):
-            add_error(errors, [*path, "name"], "APPLICATION_COMMAND_INVALID_NAME",
-                      "Command name is invalid")
+            add_error(
+                errors,
+                [*path, "name"],
+                "APPLICATION_COMMAND_INVALID_NAME",
+                "Command name is invalid",
+            )
         _check_text(errors, [*path, "description"], cmd.get("description"), 1, 100)
         _check_options(errors, [*path, "options"], cmd.get("options") or [], 0)
     else:
         _check_text(errors, [*path, "name"], name, 1, 32)
         if cmd.get("description"):
-            add_error(errors, [*path, "description"], "APPLICATION_COMMAND_INVALID_DESCRIPTION",
-                      "Context menu commands cannot have a description")
+            add_error(
+                errors,
+                [*path, "description"],
+                "APPLICATION_COMMAND_INVALID_DESCRIPTION",
+                "Context menu commands cannot have a description",
+            )
 
 
 def check_commands(cmds: list[dict[str, Any]], is_global: bool) -> None:
@@ -305,8 +341,12 @@ def check_commands(cmds: list[dict[str, Any]], is_global: bool) -> None:
         check_command(errors, [i], cmd)
         key = (cmd.get("type") or 1, str(cmd.get("name")))
         if key in seen:
-            add_error(errors, [i, "name"], "APPLICATION_COMMANDS_DUPLICATE_NAME",
-                      f"Application command names must be unique ({key[1]})")
+            add_error(
+                errors,
+                [i, "name"],
+                "APPLICATION_COMMANDS_DUPLICATE_NAME",
+                f"Application command names must be unique ({key[1]})",
+            )
         seen.add(key)
     if sum(1 for c in cmds if (c.get("type") or 1) == 1) > 100:
         add_error(errors, [], "BASE_TYPE_MAX_LENGTH", "Must be 100 or fewer in length.")
@@ -326,8 +366,9 @@ def _embed_chars(errors: Errors, path: list[Any], embed: dict[str, Any]) -> int:
             _check_text(errors, [*path, key], text, 0, hi)
     fields = embed.get("fields") or []
     if len(fields) > 25:
-        add_error(errors, [*path, "fields"], "BASE_TYPE_MAX_LENGTH",
-                  "Must be 25 or fewer in length.")
+        add_error(
+            errors, [*path, "fields"], "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length."
+        )
     for i, fld in enumerate(fields):
         _check_text(errors, [*path, "fields", i, "name"], fld.get("name"), 1, 256)
         _check_text(errors, [*path, "fields", i, "value"], fld.get("value"), 1, 1024)
@@ -353,8 +394,12 @@ def _check_components(errors: Errors, comps: list[dict[str, Any]], v2: bool) -> 
         if node.get("type") == 1:
             buttons = sum(1 for c in children if c.get("type") == 2)
             if len(children) > 5 or (buttons != len(children) and len(children) > 1):
-                add_error(errors, [*path, "components"], "BASE_TYPE_MAX_LENGTH",
-                          "Must be 5 or fewer in length.")
+                add_error(
+                    errors,
+                    [*path, "components"],
+                    "BASE_TYPE_MAX_LENGTH",
+                    "Must be 5 or fewer in length.",
+                )
         for i, child in enumerate(children):
             walk(child, [*path, "components", i])
 
@@ -373,12 +418,19 @@ def check_message(body: dict[str, Any], creating: bool) -> None:
         add_error(errors, ["embeds"], "BASE_TYPE_MAX_LENGTH", "Must be 10 or fewer in length.")
     total = sum(_embed_chars(errors, ["embeds", i], e) for i, e in enumerate(embeds))
     if total > 6000:
-        add_error(errors, ["embeds"], "MAX_EMBED_SIZE_EXCEEDED",
-                  "Embed size exceeds maximum size of 6000")
+        add_error(
+            errors, ["embeds"], "MAX_EMBED_SIZE_EXCEEDED", "Embed size exceeds maximum size of 6000"
+        )
     v2 = bool(int(body.get("flags") or 0) & (1 << 15))
     _check_components(errors, body.get("components") or [], v2)
     if errors:
         raise form_error(errors)
-    if creating and not (content or embeds or body.get("components") or body.get("attachments")
-                         or body.get("sticker_ids") or body.get("poll")):
+    if creating and not (
+        content
+        or embeds
+        or body.get("components")
+        or body.get("attachments")
+        or body.get("sticker_ids")
+        or body.get("poll")
+    ):
         raise DiscordError(400, 50006, "Cannot send an empty message")

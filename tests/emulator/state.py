@@ -57,10 +57,19 @@ class User:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "id": str(self.id), "username": self.name, "discriminator": "0",
-            "global_name": self.name, "avatar": None, "bot": self.bot,
-            "public_flags": 0, "flags": 0, "banner": None, "accent_color": None,
-            "avatar_decoration_data": None, "primary_guild": None, "collectibles": None,
+            "id": str(self.id),
+            "username": self.name,
+            "discriminator": "0",
+            "global_name": self.name,
+            "avatar": None,
+            "bot": self.bot,
+            "public_flags": 0,
+            "flags": 0,
+            "banner": None,
+            "accent_color": None,
+            "avatar_decoration_data": None,
+            "primary_guild": None,
+            "collectibles": None,
         }
 
 
@@ -75,11 +84,19 @@ class Role:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "id": str(self.id), "name": self.name, "permissions": str(self.permissions),
-            "position": self.position, "color": 0, "colors": {"primary_color": 0,
-            "secondary_color": None, "tertiary_color": None}, "hoist": False,
-            "managed": self.managed, "mentionable": True, "icon": None, "unicode_emoji": None,
-            "flags": 0, "description": None,
+            "id": str(self.id),
+            "name": self.name,
+            "permissions": str(self.permissions),
+            "position": self.position,
+            "color": 0,
+            "colors": {"primary_color": 0, "secondary_color": None, "tertiary_color": None},
+            "hoist": False,
+            "managed": self.managed,
+            "mentionable": True,
+            "icon": None,
+            "unicode_emoji": None,
+            "flags": 0,
+            "description": None,
         }
 
 
@@ -91,8 +108,12 @@ class Overwrite:
     deny: int = 0
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": str(self.id), "type": self.type, "allow": str(self.allow),
-                "deny": str(self.deny)}
+        return {
+            "id": str(self.id),
+            "type": self.type,
+            "allow": str(self.allow),
+            "deny": str(self.deny),
+        }
 
 
 @dataclass
@@ -110,12 +131,24 @@ class Channel:
     def to_dict(self, users: dict[int, User] | None = None) -> dict[str, Any]:
         if self.type == 1:
             rec = users[self.recipient_id].to_dict() if users and self.recipient_id else None
-            return {"id": str(self.id), "type": 1, "last_message_id": None, "flags": 0,
-                    "recipients": [rec] if rec else []}
+            return {
+                "id": str(self.id),
+                "type": 1,
+                "last_message_id": None,
+                "flags": 0,
+                "recipients": [rec] if rec else [],
+            }
         return {
-            "id": str(self.id), "type": self.type, "guild_id": str(self.guild_id),
-            "name": self.name, "position": self.position, "parent_id": None, "nsfw": False,
-            "topic": None, "rate_limit_per_user": 0, "flags": 0,
+            "id": str(self.id),
+            "type": self.type,
+            "guild_id": str(self.guild_id),
+            "name": self.name,
+            "position": self.position,
+            "parent_id": None,
+            "nsfw": False,
+            "topic": None,
+            "rate_limit_per_user": 0,
+            "flags": 0,
             "last_message_id": str(self.last_message_id) if self.last_message_id else None,
             "permission_overwrites": [o.to_dict() for o in self.overwrites],
         }
@@ -131,10 +164,18 @@ class Member:
 
     def to_dict(self, users: dict[int, User], permissions: int | None = None) -> dict[str, Any]:
         data: dict[str, Any] = {
-            "user": users[self.user_id].to_dict(), "roles": [str(r) for r in self.role_ids],
-            "nick": self.nick, "avatar": None, "banner": None, "flags": 0, "deaf": False,
-            "mute": False, "pending": False, "joined_at": iso(self.joined.wall),
-            "premium_since": None, "communication_disabled_until": None,
+            "user": users[self.user_id].to_dict(),
+            "roles": [str(r) for r in self.role_ids],
+            "nick": self.nick,
+            "avatar": None,
+            "banner": None,
+            "flags": 0,
+            "deaf": False,
+            "mute": False,
+            "pending": False,
+            "joined_at": iso(self.joined.wall),
+            "premium_since": None,
+            "communication_disabled_until": None,
         }
         if permissions is not None:
             data["permissions"] = str(permissions)
@@ -163,8 +204,14 @@ class Edit:
     payload: dict[str, Any]
 
 
-_EMPTY: dict[str, Any] = {"content": str, "embeds": list, "components": list, "flags": int,
-                          "allowed_mentions": lambda: None, "attachments": list}
+_EMPTY: dict[str, Any] = {
+    "content": str,
+    "embeds": list,
+    "components": list,
+    "flags": int,
+    "allowed_mentions": lambda: None,
+    "attachments": list,
+}
 
 
 @dataclass
@@ -181,6 +228,7 @@ class Message:
     attachments: list[dict[str, Any]] = field(default_factory=list)
     interaction_id: int | None = None
     webhook_id: int | None = None
+    nonce: str | None = None
     created: Stamp = field(default_factory=Stamp)
     edited: Stamp | None = None
     history: list[Edit] = field(default_factory=list)
@@ -202,17 +250,28 @@ class Message:
 
     def to_dict(self, users: dict[int, User], app_id: int) -> dict[str, Any]:
         return {
-            "id": str(self.id), "channel_id": str(self.channel_id),
+            "id": str(self.id),
+            "channel_id": str(self.channel_id),
             **({"guild_id": str(self.guild_id)} if self.guild_id else {}),
-            "author": users[self.author_id].to_dict(), "content": self.content,
+            "author": users[self.author_id].to_dict(),
+            "content": self.content,
             "timestamp": iso(self.created.wall),
             "edited_timestamp": iso(self.edited.wall) if self.edited else None,
-            "tts": False, "mention_everyone": False, "mentions": [], "mention_roles": [],
-            "attachments": self.attachments, "embeds": self.embeds,
-            "components": self.components, "pinned": False,
-            "type": 20 if self.interaction_id else 0, "flags": self.flags,
-            **({"webhook_id": str(self.webhook_id), "application_id": str(app_id)}
-               if self.webhook_id else {}),
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "attachments": self.attachments,
+            "embeds": self.embeds,
+            "components": self.components,
+            "pinned": False,
+            "type": 20 if self.interaction_id else 0,
+            "flags": self.flags,
+            **(
+                {"webhook_id": str(self.webhook_id), "application_id": str(app_id)}
+                if self.webhook_id
+                else {}
+            ),
         }
 
 

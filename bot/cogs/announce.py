@@ -1,0 +1,157 @@
+"""``/announce``: where and how this server hears about new episodes (Manage Server)."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.announcer import failure_reason
+from bot.client import FanBot
+from bot.cogs.drama_option import drama_autocomplete, resolve_drama
+from bot.ui.announcements import (
+    lead_set,
+    missing_permissions,
+    nothing_to_test,
+    now_announcing,
+    render_status,
+    role_set,
+    stopped,
+    test_failed,
+    test_posted,
+)
+
+MAX_LEAD_MINUTES = 24 * 60
+
+
+@app_commands.default_permissions(manage_guild=True)
+@app_commands.guild_only()
+class Announce(
+    commands.GroupCog, group_name="announce", group_description="Episode announcements."
+):
+    def __init__(self, bot: FanBot) -> None:
+        self.bot = bot
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        """Discord hides the group from members; a changed override is still checked here."""
+        permissions = interaction.permissions
+        if not (permissions.manage_guild or permissions.administrator):
+            raise app_commands.MissingPermissions(["manage_guild"])
+        return True
+
+    @app_commands.command(name="channel", description="Announce a drama's episodes here.")
+    @app_commands.describe(channel="Where to post.", drama="Which drama (default: this server's).")
+    @app_commands.autocomplete(drama=drama_autocomplete)
+    async def channel(
+        self,
+        interaction: discord.Interaction,
+        channel: discord.TextChannel,
+        drama: str | None = None,
+    ) -> None:
+        found = await resolve_drama(interaction, drama)
+        if found is None or interaction.guild is None:
+            return
+        target = interaction.guild.get_channel(channel.id)
+        me = interaction.guild.me
+        if isinstance(target, discord.abc.GuildChannel) and me is not None:
+            allowed = target.permissions_for(me)
+            missing = [
+                name
+                for name in ("view_channel", "send_messages", "embed_links")
+                if not getattr(allowed, name)
+            ]
+            if missing:
+                await interaction.response.send_message(
+                    missing_permissions(channel.id, missing), ephemeral=True
+                )
+                return
+        await self.bot.store.announcements.subscribe(
+            interaction.guild.id, found.slug, channel.id, discord.utils.utcnow()
+        )
+        await self.bot.store.announcements.record_failure(
+            interaction.guild.id, None, discord.utils.utcnow()
+        )
+        await self.bot.airing.replan()
+        await interaction.response.send_message(now_announcing(found, channel.id))
+
+    @app_commands.command(name="role", description="The role announcements ping (none to stop).")
+    @app_commands.describe(role="The role to ping; leave empty for no ping.")
+    async def role(
+        self, interaction: discord.Interaction, role: discord.Role | None = None
+    ) -> None:
+        assert interaction.guild_id is not None
+        role_id = role.id if role else None
+        await self.bot.store.announcements.set_role(
+            interaction.guild_id, role_id, discord.utils.utcnow()
+        )
+        await interaction.response.send_message(role_set(role_id))
+
+    @app_commands.command(name="lead", description="Also remind this many minutes before.")
+    @app_commands.describe(minutes="Minutes before each airing (0 turns reminders off).")
+    async def lead(
+        self,
+        interaction: discord.Interaction,
+        minutes: app_commands.Range[int, 0, MAX_LEAD_MINUTES],
+    ) -> None:
+        assert interaction.guild_id is not None
+        await self.bot.store.announcements.set_lead(
+            interaction.guild_id, minutes, discord.utils.utcnow()
+        )
+        await self.bot.airing.replan()
+        await interaction.response.send_message(lead_set(minutes))
+
+    @app_commands.command(name="off", description="Stop announcing a drama (or all).")
+    @app_commands.describe(drama="Which drama; leave empty to stop everything.")
+    @app_commands.autocomplete(drama=drama_autocomplete)
+    async def off(self, interaction: discord.Interaction, drama: str | None = None) -> None:
+        assert interaction.guild_id is not None
+        found = None
+        if drama:
+            found = await resolve_drama(interaction, drama)
+            if found is None:
+                return
+        count = await self.bot.store.announcements.unsubscribe(
+            interaction.guild_id, found.slug if found else None
+        )
+        await self.bot.airing.replan()
+        await interaction.response.send_message(stopped(found, count))
+
+    @app_commands.command(name="status", description="What this server announces, and where.")
+    async def status(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild_id is not None
+        store = self.bot.store.announcements
+        subscriptions = await store.subscriptions(guild_id=interaction.guild_id)
+        settings = await store.settings(interaction.guild_id)
+        next_at = self.bot.airing.next_for({s.drama_slug for s in subscriptions})
+        dramas = {d.slug: d for d in self.bot.catalogue.snapshot.dramas}
+        embed = render_status(subscriptions, dramas, settings, next_at)
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @app_commands.command(name="test", description="Post a sample announcement now.")
+    async def test(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild_id is not None
+        store = self.bot.store.announcements
+        subscriptions = await store.subscriptions(guild_id=interaction.guild_id)
+        if not subscriptions:
+            await interaction.response.send_message(nothing_to_test(), ephemeral=True)
+            return
+        first = subscriptions[0]
+        drama = self.bot.catalogue.snapshot.drama(first.drama_slug)
+        if drama is None:
+            await interaction.response.send_message(nothing_to_test(), ephemeral=True)
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            await self.bot.announcer.post_test(
+                first.channel_id, interaction.guild_id, drama, first.role_id
+            )
+        except discord.HTTPException as error:
+            await interaction.followup.send(
+                test_failed(first.channel_id, failure_reason(error)), ephemeral=True
+            )
+            return
+        await interaction.followup.send(test_posted(first.channel_id), ephemeral=True)
+
+
+async def setup(bot: FanBot) -> None:
+    await bot.add_cog(Announce(bot))

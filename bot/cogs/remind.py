@@ -1,0 +1,63 @@
+"""``/remind me|off``: a fan's own DM when an episode airs."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.client import FanBot
+from bot.cogs.drama_option import drama_autocomplete, resolve_drama
+from bot.ui.announcements import (
+    dms_closed,
+    dms_were_closed,
+    remind_confirmation_dm,
+    remind_off,
+    remind_on,
+)
+
+
+class Remind(commands.GroupCog, group_name="remind", group_description="Your own DM reminders."):
+    def __init__(self, bot: FanBot) -> None:
+        self.bot = bot
+
+    async def _with_notice(self, user_id: int, text: str) -> str:
+        if await self.bot.store.announcements.take_closed_dm_notice(user_id):
+            return f"{dms_were_closed()}\n{text}"
+        return text
+
+    @app_commands.command(name="me", description="DM me when each episode airs.")
+    @app_commands.describe(drama="Which drama (default: this server's).")
+    @app_commands.autocomplete(drama=drama_autocomplete)
+    async def me(self, interaction: discord.Interaction, drama: str | None = None) -> None:
+        found = await resolve_drama(interaction, drama)
+        if found is None:
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            await interaction.user.send(remind_confirmation_dm(found))
+        except discord.Forbidden:
+            await interaction.followup.send(dms_closed(), ephemeral=True)
+            return
+        notice = await self._with_notice(interaction.user.id, remind_on(found))
+        await self.bot.store.announcements.add_reminder(
+            interaction.user.id, found.slug, discord.utils.utcnow()
+        )
+        await self.bot.airing.replan()
+        await interaction.followup.send(notice, ephemeral=True)
+
+    @app_commands.command(name="off", description="Stop my DM reminders for a drama.")
+    @app_commands.describe(drama="Which drama (default: this server's).")
+    @app_commands.autocomplete(drama=drama_autocomplete)
+    async def off(self, interaction: discord.Interaction, drama: str | None = None) -> None:
+        found = await resolve_drama(interaction, drama)
+        if found is None:
+            return
+        was_on = await self.bot.store.announcements.remove_reminder(interaction.user.id, found.slug)
+        await self.bot.airing.replan()
+        text = await self._with_notice(interaction.user.id, remind_off(found, was_on))
+        await interaction.response.send_message(text, ephemeral=True)
+
+
+async def setup(bot: FanBot) -> None:
+    await bot.add_cog(Remind(bot))

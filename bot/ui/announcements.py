@@ -1,0 +1,233 @@
+"""Every announcement, reminder and ``/announce``, ``/episodes``, ``/next``, ``/remind`` text."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import discord
+
+from bot.domain.announcements import AnnounceSettings, Subscription
+from bot.domain.models import AiringStatus, Drama, Episode
+from bot.domain.schedule import episode_status, format_local, weekly_slot
+from bot.domain.text import EMBED_DESCRIPTION_LIMIT, EMBED_TITLE_LIMIT, clip
+from bot.ui.about import format_duration
+from bot.ui.formatting import discord_timestamp
+
+ACCENT = discord.Colour(0xF1C40F)
+STATUS_WORDS = {
+    AiringStatus.UPCOMING: "upcoming",
+    AiringStatus.AIRING: "airing now",
+    AiringStatus.FINISHED: "aired",
+}
+PERMISSION_LABELS = {
+    "send_messages": "Send Messages",
+    "embed_links": "Embed Links",
+    "view_channel": "View Channel",
+}
+
+
+def _episode_line(drama: Drama, episode: Episode, count: int) -> str:
+    title = f" “{episode.title}”" if episode.title else ""
+    return f"Episode {episode.number} of {count}{title}"
+
+
+def render_airing(
+    drama: Drama, episode: Episode, count: int, now_at: datetime, *, test: bool = False
+) -> discord.Embed:
+    """The announcement at air time, or a catch-up when it comes late."""
+    late_seconds = (now_at - episode.airs_at).total_seconds()
+    title = f"Episode {episode.number} of {drama.title} is out now!"
+    if test:
+        title = f"Test: episode {episode.number} of {drama.title} is out now!"
+    lines = [f"**{_episode_line(drama, episode, count)}** on {drama.platform}"]
+    if late_seconds >= 60 and not test:
+        lines.append(f"Aired {format_duration(late_seconds)} ago (I was offline at air time).")
+    lines.append(
+        f"Air time: {discord_timestamp(episode.airs_at)}"
+        f" ({format_local(episode.airs_at, drama.schedule.timezone, with_date=False)})"
+    )
+    if test:
+        lines.append("This is a sample posted by `/announce test`; real ones look the same.")
+    embed = discord.Embed(
+        title=clip(title, EMBED_TITLE_LIMIT),
+        description=clip("\n".join(lines), EMBED_DESCRIPTION_LIMIT),
+        colour=ACCENT,
+    )
+    embed.set_footer(text=f"{drama.title} airs {weekly_slot(drama.schedule)}")
+    return embed
+
+
+def render_reminder(drama: Drama, episode: Episode, count: int) -> discord.Embed:
+    return discord.Embed(
+        title=clip(f"Episode {episode.number} of {drama.title} airs soon", EMBED_TITLE_LIMIT),
+        description=(
+            f"**{_episode_line(drama, episode, count)}** airs"
+            f" {discord_timestamp(episode.airs_at, 'R')} on {drama.platform}"
+            f" ({discord_timestamp(episode.airs_at, 't')},"
+            f" {format_local(episode.airs_at, drama.schedule.timezone, with_date=False)})."
+        ),
+        colour=ACCENT,
+    )
+
+
+def role_ping(role_id: int | None) -> str | None:
+    return None if role_id is None else f"<@&{role_id}>"
+
+
+def render_episodes(drama: Drama, episodes: Sequence[Episode], now_at: datetime) -> discord.Embed:
+    lines = [
+        f"**{e.number}.** {discord_timestamp(e.airs_at)}"
+        f" · {format_local(e.airs_at, drama.schedule.timezone)}"
+        f" · {STATUS_WORDS[episode_status(e, now_at)]}" + (f" · “{e.title}”" if e.title else "")
+        for e in episodes
+    ]
+    return discord.Embed(
+        title=clip(f"Episodes of {drama.title}", EMBED_TITLE_LIMIT),
+        description=clip("\n".join(lines) or "No episodes yet.", EMBED_DESCRIPTION_LIMIT),
+        colour=ACCENT,
+    )
+
+
+def render_next(
+    drama: Drama, upcoming: Episode | None, episodes: Sequence[Episode]
+) -> discord.Embed:
+    if upcoming is None:
+        last = max(episodes, key=lambda e: e.airs_at) if episodes else None
+        description = (
+            f"{drama.title} has finished: all {len(episodes)} episodes have aired,"
+            f" the last one {discord_timestamp(last.airs_at, 'R')}"
+            f" ({discord_timestamp(last.airs_at, 'D')})."
+            if last
+            else f"{drama.title} has no episodes yet."
+        )
+        title = f"{drama.title} has finished"
+    else:
+        title = f"Next: episode {upcoming.number} of {drama.title}"
+        description = (
+            f"Airs {discord_timestamp(upcoming.airs_at, 'R')}, on"
+            f" {discord_timestamp(upcoming.airs_at)}"
+            f" ({format_local(upcoming.airs_at, drama.schedule.timezone)}) on {drama.platform}."
+        )
+    return discord.Embed(
+        title=clip(title, EMBED_TITLE_LIMIT),
+        description=clip(description, EMBED_DESCRIPTION_LIMIT),
+        colour=ACCENT,
+    )
+
+
+def missing_permissions(channel_id: int, missing: Sequence[str]) -> str:
+    names = ", ".join(PERMISSION_LABELS.get(p, p) for p in missing)
+    return (
+        f"I can't announce in <#{channel_id}>: I'm missing **{names}** there."
+        " Give me those permissions in the channel settings, then run this again."
+    )
+
+
+def now_announcing(drama: Drama, channel_id: int) -> str:
+    return (
+        f"I'll announce every episode of **{drama.title}** in <#{channel_id}> the moment it"
+        f" airs ({weekly_slot(drama.schedule)})."
+    )
+
+
+def role_set(role_id: int | None) -> str:
+    if role_id is None:
+        return "Announcements will not ping any role."
+    return f"Announcements will ping <@&{role_id}>."
+
+
+def lead_set(minutes: int) -> str:
+    if minutes == 0:
+        return "No reminder before airings."
+    return f"I'll also post a reminder {minutes} minutes before each airing."
+
+
+def stopped(drama: Drama | None, count: int) -> str:
+    if count == 0:
+        return "This server wasn't announcing that." if drama else "Nothing was being announced."
+    return f"Stopped announcing **{drama.title}**." if drama else "Stopped all announcements."
+
+
+def render_status(
+    subscriptions: Sequence[Subscription],
+    dramas: dict[str, Drama],
+    settings: AnnounceSettings,
+    next_at: datetime | None,
+) -> discord.Embed:
+    lines = [
+        f"**{dramas[s.drama_slug].title if s.drama_slug in dramas else s.drama_slug}**"
+        f" in <#{s.channel_id}>"
+        for s in subscriptions
+    ] or ["Nothing yet. Start with `/announce channel`."]
+    embed = discord.Embed(
+        title="Announcements in this server", description="\n".join(lines), colour=ACCENT
+    )
+    embed.add_field(name="Ping", value=role_ping(settings.role_id) or "nobody")
+    embed.add_field(
+        name="Reminder",
+        value=f"{settings.lead_minutes} min before" if settings.lead_minutes else "off",
+    )
+    embed.add_field(
+        name="Next announcement",
+        value=discord_timestamp(next_at, "R") if next_at else "none planned",
+    )
+    if settings.last_failure:
+        when = (
+            f" ({discord_timestamp(settings.last_failure_at, 'R')})"
+            if settings.last_failure_at
+            else ""
+        )
+        embed.add_field(name="Last failure", value=f"{settings.last_failure}{when}", inline=False)
+    return embed
+
+
+def delivery_failure(channel_id: int, reason: str) -> str:
+    return f"{reason} in <#{channel_id}>"
+
+
+def nothing_to_test() -> str:
+    return "Set a channel first with `/announce channel`."
+
+
+def test_posted(channel_id: int) -> str:
+    return f"Posted a sample announcement in <#{channel_id}>."
+
+
+def test_failed(channel_id: int, reason: str) -> str:
+    return f"I couldn't post in <#{channel_id}>: {reason}. Check my permissions there."
+
+
+def remind_on(drama: Drama) -> str:
+    return f"I'll DM you when each episode of **{drama.title}** airs. `/remind off` stops it."
+
+
+def remind_confirmation_dm(drama: Drama) -> str:
+    return (
+        f"Hi! I'll message you here when each episode of **{drama.title}** airs"
+        f" ({weekly_slot(drama.schedule)})."
+    )
+
+
+def remind_off(drama: Drama, was_on: bool) -> str:
+    if not was_on:
+        return f"You had no reminder for **{drama.title}**."
+    return f"No more DMs for **{drama.title}**."
+
+
+def dms_closed() -> str:
+    return (
+        "I can't send you direct messages: your privacy settings block DMs from this server."
+        " Allow them, then run `/remind me` again."
+    )
+
+
+def dms_were_closed() -> str:
+    return "Note: I stopped your reminders earlier because your DMs were closed."
+
+
+def render_direct_reminder(drama: Drama, episode: Episode, count: int) -> str:
+    return (
+        f"Episode {episode.number} of {count} of **{drama.title}** is out now on"
+        f" {drama.platform}! ({discord_timestamp(episode.airs_at, 'R')})"
+    )

@@ -1,0 +1,281 @@
+"""Airing announcements in real time: once, on time, in every server; and fans' DMs.
+
+Each test writes a drama whose episodes air a few seconds from now (``airs_at`` with
+seconds), so the real scheduler fires while the test watches the emulator.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.client import FanBot
+from bot.domain.announcements import AnnouncementKind, DeliveryState, PlannedJob
+from tests.e2e.conftest import FanbotRunner, Fans, fanbot_settings
+from tests.emulator import Channel, DiscordEmulator, Guild, User
+
+LEAD_IN = timedelta(seconds=2)
+
+
+def soon_drama(folder: Path, *airs_at: datetime) -> Path:
+    """A drama file whose episodes air at the given instants."""
+    folder.mkdir(parents=True, exist_ok=True)
+    episodes = "\n".join(
+        f"  - number: {n}\n    airs_at: {at.isoformat(timespec='seconds')}"
+        for n, at in enumerate(airs_at, 1)
+    )
+    (folder / "soon.yaml").write_text(
+        f"""\
+slug: soon
+title: "Soon Drama"
+platform: Netflix
+schedule:
+  timezone: Asia/Jakarta
+  weekdays: [wed]
+  time: "14:00"
+  start: 2030-01-01
+  episodes: {len(airs_at)}
+episodes:
+{episodes}
+""",
+        encoding="utf-8",
+    )
+    return folder
+
+
+def in_seconds(seconds: float) -> datetime:
+    return (datetime.now(UTC) + timedelta(seconds=seconds)).replace(microsecond=0)
+
+
+@pytest.fixture
+async def admin(emulator: DiscordEmulator, fans: Fans) -> User:
+    return emulator.add_user("mod", guild=fans.guild, manage_guild=True)
+
+
+@pytest.fixture
+def airs_at() -> datetime:
+    return in_seconds(LEAD_IN.total_seconds() + 1)
+
+
+@pytest.fixture
+async def runner(
+    emulator: DiscordEmulator, fans: Fans, tmp_path: Path, airs_at: datetime
+) -> AsyncIterator[FanbotRunner]:
+    data = soon_drama(tmp_path / "dramas", airs_at, airs_at + timedelta(days=7))
+    runner = FanbotRunner(emulator, fanbot_settings(emulator, tmp_path, data))
+    await runner.start()
+    yield runner
+    await runner.stop()
+
+
+async def subscribe(
+    emulator: DiscordEmulator, admin: User, channel: Channel, role_id: int | None = None
+) -> None:
+    reply = await emulator.slash(admin, "/announce channel", channel=channel, drama="soon")
+    assert not reply.ephemeral, reply.content
+    if role_id is not None:
+        await emulator.slash(admin, "/announce role", role=role_id)
+
+
+async def second_server(emulator: DiscordEmulator) -> tuple[Guild, Channel, User]:
+    guild = emulator.add_guild("Second Fans")
+    channel = emulator.add_channel(guild, "episodes")
+    admin = emulator.add_user("second-mod", guild=guild, manage_guild=True)
+    await emulator.wait_until(lambda: True)
+    return guild, channel, admin
+
+
+def posts(emulator: DiscordEmulator, channel: Channel) -> list[str]:
+    return [
+        m.embeds[0]["title"] for m in emulator.messages_in(channel) if m.embeds and not m.ephemeral
+    ]
+
+
+async def test_an_episode_is_announced_once_in_every_subscribed_server_with_its_role_ping(
+    runner: FanbotRunner, emulator: DiscordEmulator, fans: Fans, admin: User, airs_at: datetime
+) -> None:
+    ping = emulator.add_role(fans.guild, "Episode Ping")
+    await subscribe(emulator, admin, fans.announcements, ping.id)
+    _, other_channel, other_admin = await second_server(emulator)
+    await asyncio.sleep(0.2)  # the bot learns of the new server from GUILD_CREATE
+    await subscribe(emulator, other_admin, other_channel)
+
+    first = await emulator.wait_for_message(fans.announcements, "Episode 1", timeout=10)
+    second = await emulator.wait_for_message(other_channel, "Episode 1", timeout=10)
+    await asyncio.sleep(1)
+
+    assert posts(emulator, fans.announcements) == ["Episode 1 of Soon Drama is out now!"]
+    assert posts(emulator, other_channel) == ["Episode 1 of Soon Drama is out now!"]
+    assert first.content == f"<@&{ping.id}>"
+    assert first.allowed_mentions == {"parse": [], "roles": [ping.id]}
+    assert second.content == "" and second.allowed_mentions == {"parse": []}
+    posted_at = datetime.fromtimestamp(first.created.wall, UTC)
+    assert airs_at <= posted_at < airs_at + timedelta(seconds=5)
+
+
+async def test_a_server_whose_channel_refuses_is_recorded_and_others_still_get_theirs(
+    runner: FanbotRunner, emulator: DiscordEmulator, fans: Fans, admin: User
+) -> None:
+    await subscribe(emulator, admin, fans.announcements)
+    _, other_channel, other_admin = await second_server(emulator)
+    await asyncio.sleep(0.2)
+    await subscribe(emulator, other_admin, other_channel)
+    emulator.set_bot_can_send(fans.announcements, False)
+
+    await emulator.wait_for_message(other_channel, "Episode 1", timeout=10)
+    await emulator.wait_for_error(50013, timeout=5)
+    await asyncio.sleep(0.5)
+
+    status = await emulator.slash(admin, "/announce status")
+    failure = {f["name"]: f["value"] for f in status.embeds[0]["fields"]}["Last failure"]
+    assert f"missing Send Messages or Embed Links in <#{fans.announcements.id}>" in failure
+    states = await runner.bot.store.announcements.deliveries(AnnouncementKind.AIRING)
+    assert sorted(state for _, state, _ in states) == [DeliveryState.FAILED, DeliveryState.SENT]
+
+
+async def test_a_restart_across_the_air_time_posts_one_catch_up_and_the_next_restart_none(
+    runner: FanbotRunner, emulator: DiscordEmulator, fans: Fans, admin: User, airs_at: datetime
+) -> None:
+    await subscribe(emulator, admin, fans.announcements)
+    await runner.stop()
+    await asyncio.sleep((airs_at - datetime.now(UTC)).total_seconds() + 0.5)
+
+    await runner.start()
+    await emulator.wait_for_message(fans.announcements, "Episode 1", timeout=10)
+    await runner.restart()
+    await asyncio.sleep(1)
+
+    assert posts(emulator, fans.announcements) == ["Episode 1 of Soon Drama is out now!"]
+
+
+async def test_overlapping_jobs_a_reimport_and_a_reconnect_never_post_twice(
+    runner: FanbotRunner, emulator: DiscordEmulator, fans: Fans, admin: User, airs_at: datetime
+) -> None:
+    await subscribe(emulator, admin, fans.announcements)
+    bot = runner.bot
+    await bot.import_data([bot.settings.data_dir])
+    await emulator.drop_gateway()
+    await emulator.wait_for_message(fans.announcements, "Episode 1", timeout=10)
+
+    job = PlannedJob("soon", 1, AnnouncementKind.AIRING, airs_at)
+    await asyncio.gather(bot.announcer.run(job), bot.announcer.run(job))
+    await asyncio.sleep(0.5)
+
+    assert posts(emulator, fans.announcements) == ["Episode 1 of Soon Drama is out now!"]
+
+
+async def test_a_bot_down_past_the_catch_up_window_posts_nothing_stale(
+    emulator: DiscordEmulator, fans: Fans, admin: User, tmp_path: Path
+) -> None:
+    airs_at = in_seconds(2)
+    data = soon_drama(tmp_path / "dramas", airs_at)
+    settings = fanbot_settings(emulator, tmp_path, data, FANBOT_CATCHUP_MINUTES="0")
+    runner = FanbotRunner(emulator, settings)
+    await runner.start()
+    try:
+        await subscribe(emulator, admin, fans.announcements)
+        await runner.stop()
+        await asyncio.sleep((airs_at - datetime.now(UTC)).total_seconds() + 1.5)
+        bot = await runner.start()
+        await asyncio.sleep(1)
+        assert posts(emulator, fans.announcements) == []
+        [(_, state, _)] = await bot.store.announcements.deliveries(AnnouncementKind.AIRING)
+        assert state is DeliveryState.MISSED
+    finally:
+        await runner.stop()
+
+
+async def test_a_lead_time_posts_a_reminder_before_the_episode(
+    emulator: DiscordEmulator, fans: Fans, admin: User, tmp_path: Path
+) -> None:
+    airs_at = in_seconds(62)
+    data = soon_drama(tmp_path / "dramas", airs_at)
+    runner = FanbotRunner(emulator, fanbot_settings(emulator, tmp_path, data))
+    await runner.start()
+    try:
+        await subscribe(emulator, admin, fans.announcements)
+        reply = await emulator.slash(admin, "/announce lead", minutes=1)
+        assert reply.content == "I'll also post a reminder 1 minutes before each airing."
+        reminder = await emulator.wait_for_message(fans.announcements, "airs soon", timeout=10)
+        assert reminder.embeds[0]["title"] == "Episode 1 of Soon Drama airs soon"
+        assert datetime.fromtimestamp(reminder.created.wall, UTC) < airs_at
+    finally:
+        await runner.stop()
+
+
+async def test_remind_me_sends_a_dm_at_air_time(
+    runner: FanbotRunner, emulator: DiscordEmulator, fans: Fans
+) -> None:
+    reply = await emulator.slash(fans.alice, "/remind me", drama="soon")
+    assert reply.ephemeral and "I'll DM you" in (reply.content or "")
+    assert "I'll message you here" in emulator.dm_messages(fans.alice)[0].content
+
+    await emulator.wait_until(lambda: len(emulator.dm_messages(fans.alice)) == 2, timeout=10)
+    assert (
+        "Episode 1 of 2 of **Soon Drama** is out now" in emulator.dm_messages(fans.alice)[1].content
+    )
+
+
+async def test_a_fan_with_closed_dms_is_told_and_not_subscribed(
+    runner: FanbotRunner, emulator: DiscordEmulator, fans: Fans
+) -> None:
+    shy = emulator.add_user("shy", guild=fans.guild, dms_closed=True)
+    reply = await emulator.slash(shy, "/remind me", drama="soon")
+    assert reply.ephemeral and "can't send you direct messages" in (reply.content or "")
+    assert await runner.bot.store.announcements.reminder_users("soon") == []
+
+
+async def test_announce_channel_checks_the_bot_can_post_there(
+    runner: FanbotRunner, emulator: DiscordEmulator, fans: Fans, admin: User
+) -> None:
+    reply = await emulator.slash(admin, "/announce channel", channel=fans.muted, drama="soon")
+    assert reply.ephemeral
+    assert "I'm missing **Send Messages" in (reply.content or "")
+
+
+async def test_announce_commands_are_for_server_managers(
+    runner: FanbotRunner, emulator: DiscordEmulator, fans: Fans
+) -> None:
+    definition = next(c for c in emulator.commands() if c["name"] == "announce")
+    assert int(definition["default_member_permissions"]) == 1 << 5  # Manage Server
+    reply = await emulator.slash(fans.alice, "/announce status")
+    assert reply.ephemeral and "Manage Server" in (reply.content or "")
+
+
+async def test_announce_test_posts_a_sample_and_status_shows_the_next_one(
+    runner: FanbotRunner, emulator: DiscordEmulator, fans: Fans, admin: User, airs_at: datetime
+) -> None:
+    await subscribe(emulator, admin, fans.announcements)
+    reply = await emulator.slash(admin, "/announce test")
+    assert reply.ephemeral and "Posted a sample" in (reply.content or "")
+    sample = await emulator.wait_for_message(fans.announcements, "Test: episode 1")
+    assert sample.embeds[0]["title"].startswith("Test: episode 1")
+
+    status = await emulator.slash(admin, "/announce status")
+    fields = {f["name"]: f["value"] for f in status.embeds[0]["fields"]}
+    assert fields["Next announcement"] == f"<t:{int(airs_at.timestamp())}:R>"
+    assert f"**Soon Drama** in <#{fans.announcements.id}>" in status.embeds[0]["description"]
+
+
+async def test_next_and_episodes_show_times_as_discord_timestamps_and_wib(
+    runner: FanbotRunner, emulator: DiscordEmulator, fans: Fans, airs_at: datetime
+) -> None:
+    upcoming = await emulator.slash(fans.alice, "/next", drama="soon")
+    assert upcoming.embeds[0]["title"] == "Next: episode 1 of Soon Drama"
+    assert f"<t:{int(airs_at.timestamp())}:R>" in upcoming.embeds[0]["description"]
+    listing = await emulator.slash(fans.alice, "/episodes", drama="soon")
+    lines = listing.embeds[0]["description"].splitlines()
+    assert lines[0].endswith("WIB · upcoming")
+    assert len(lines) == 2
+
+
+async def test_next_for_a_finished_drama_says_when_it_ended(
+    fanbot: FanBot, emulator: DiscordEmulator, fans: Fans
+) -> None:
+    reply = await emulator.slash(fans.alice, "/next")
+    assert reply.embeds[0]["title"] == "Soundtrack #1 has finished"
+    assert "all 4 episodes have aired" in reply.embeds[0]["description"]
