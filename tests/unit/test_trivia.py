@@ -20,9 +20,7 @@ from bot.domain.models import Drama, DramaFile, Episode, Person
 from bot.domain.names import answer_matches, name_key
 from bot.domain.schedule import build_episodes
 from bot.domain.trivia import (
-    ACTOR_DECOYS,
     BASE_POINTS,
-    MASK,
     AnswerOutcome,
     Question,
     QuestionKind,
@@ -34,6 +32,7 @@ from bot.domain.trivia import (
     pick_questions,
     speed_bonus,
 )
+from bot.domain.trivia.questions import ACTOR_DECOYS, MASK
 from tests.builders import VALID_DRAMA
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "dramas"
