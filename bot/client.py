@@ -27,8 +27,10 @@ from bot.config import Settings
 from bot.data.importer import FileOutcome, import_files
 from bot.scheduling import AiringScheduler
 from bot.store import Store
+from bot.trivia_sessions import TriviaSessions
 from bot.ui.errors import SOMETHING_WENT_WRONG, check_failure_message
 from bot.ui.pager import PageButton, PagerRegistry
+from bot.ui.trivia import AnswerButton
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +42,7 @@ COG_EXTENSIONS = (
     "bot.cogs.episodes",
     "bot.cogs.announce",
     "bot.cogs.remind",
+    "bot.cogs.trivia",
 )
 
 
@@ -80,6 +83,7 @@ class FanBot(commands.Bot):
         self._background: set[asyncio.Task[None]] = set()
         self.pagers = PagerRegistry()
         self.announcer = Announcer(self)
+        self.trivia = TriviaSessions(self)
         self.tree.error(self.on_app_command_error)
 
     @property
@@ -104,7 +108,7 @@ class FanBot(commands.Bot):
         self._store = await Store.open(self.settings.database_path)
         self._catalogue = Catalogue(self._store)
         await self.import_data([self.settings.data_dir])
-        self.add_dynamic_items(PageButton)
+        self.add_dynamic_items(PageButton, AnswerButton)
         for extension in COG_EXTENSIONS:
             await self.load_extension(extension)
         await self.sync_commands(force=self.sync_only)
@@ -115,6 +119,9 @@ class FanBot(commands.Bot):
         self._airing.start()
         await self._airing.replan()
         self.run_in_background(self.announcer.catch_up(discord.utils.utcnow()))
+        interrupted = await self.trivia.running_in_store()
+        if interrupted:
+            self.run_in_background(self.trivia.settle_interrupted(interrupted))
 
     def run_in_background(self, work: Coroutine[Any, Any, None]) -> None:
         """A task the bot owns: logged if it fails, cancelled on close."""
@@ -199,6 +206,7 @@ class FanBot(commands.Bot):
     async def close(self) -> None:
         """Gateway closed first, then the store: nothing writes after it is closed."""
         self.pagers.close()
+        await self.trivia.close()
         if self._airing is not None:
             self._airing.shutdown()
         await super().close()

@@ -100,7 +100,7 @@ class Facts(commands.GroupCog, group_name="fact", group_description="Facts about
             await interaction.response.send_message(no_fact_found(query, hints), ephemeral=True)
             return
         dramas = {d.slug: d for d in snapshot.dramas}
-        pages = render_fact_pages(page.facts, page.total, query, dramas)
+        pages = render_fact_pages(page.facts, page.total, query, dramas, page.more)
         await self.bot.pagers.send(interaction, pages)
 
     @app_commands.command(name="add", description="Add a fact for everyone (Manage Server).")

@@ -12,6 +12,7 @@ from bot.store.database import Database, StoreError
 from bot.store.dramas import DramaStore
 from bot.store.facts import FactStore
 from bot.store.guilds import GuildSettingsStore
+from bot.store.trivia import TriviaStore
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class Store:
     facts: FactStore
     guilds: GuildSettingsStore
     announcements: AnnouncementStore
+    trivia: TriviaStore
 
     @classmethod
     async def open(cls, path: Path) -> Store:
@@ -35,6 +37,7 @@ class Store:
             facts=FactStore(database),
             guilds=GuildSettingsStore(database),
             announcements=AnnouncementStore(database, run_id=secrets.token_hex(8)),
+            trivia=TriviaStore(database),
         )
 
     async def close(self) -> None:

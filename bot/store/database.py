@@ -65,6 +65,7 @@ class Database:
         self._connection = connection
         self._write_lock = asyncio.Lock()
         self.path = path
+        self.generation = 0  # bumped by every committed transaction, for caches
 
     @classmethod
     async def open(cls, path: Path) -> Database:
@@ -137,6 +138,7 @@ class Database:
                 await self._connection.execute("ROLLBACK")
                 raise
             await self._connection.execute("COMMIT")
+            self.generation += 1
 
     async def fetch_all(self, sql: str, parameters: Iterable[Any] = ()) -> list[sqlite3.Row]:
         async with self._connection.execute(sql, tuple(parameters)) as cursor:

@@ -1,7 +1,8 @@
 """Facts: imported ones (read-only here) and community ones added in Discord.
 
-Search is SQLite FTS5 (prefix terms, bm25 rank); when nothing matches, the words are
-corrected against the index's vocabulary, and then any of them may match.
+Search is SQLite FTS5: whole words first (cheap), then prefixes; when nothing matches, the
+words are corrected against the index's vocabulary, and then any may match. The matches
+are ranked by BM25 in the domain layer (:func:`bot.domain.search.rank_by_relevance`).
 """
 
 from __future__ import annotations
@@ -13,10 +14,20 @@ from datetime import datetime
 from enum import StrEnum
 
 from bot.domain.models import Fact, FactDraft
-from bot.domain.search import corrected_words, prefix_match_expression, query_words
+from bot.domain.search import (
+    corrected_words,
+    match_expression,
+    query_words,
+    rank_by_relevance,
+)
 from bot.store.database import Database, instant_from_db, instant_to_db
 
 FACT_COLUMNS = "f.id, d.slug, f.text, f.topic, f.source, f.origin, f.added_by, f.added_at"
+
+
+# Search ranks at most this many matches, the newest: a word found in thousands of facts
+# needs more words, not a deeper ranking. Pages never go past it.
+RANK_WINDOW = 100
 
 
 class RemoveOutcome(StrEnum):
@@ -31,6 +42,7 @@ class FactPage:
 
     facts: tuple[Fact, ...]
     total: int
+    more: bool = False  # more than ``total`` (RANK_WINDOW) facts match
 
 
 def _fact(row: sqlite3.Row) -> Fact:
@@ -49,6 +61,7 @@ def _fact(row: sqlite3.Row) -> Fact:
 class FactStore:
     def __init__(self, database: Database) -> None:
         self._db = database
+        self._vocabulary_cache: tuple[tuple[int, int], list[str]] | None = None
 
     async def add(self, drama_slug: str, draft: FactDraft, added_by: int, now_at: datetime) -> Fact:
         """Store a community fact; returns it with its new id."""
@@ -137,40 +150,62 @@ class FactStore:
     async def search(
         self, query: str, drama_slug: str | None, limit: int, offset: int = 0
     ) -> FactPage:
-        """Best-ranked facts for the query; typos corrected when the words match nothing."""
+        """Best-ranked facts: whole words, else prefixes, else typos fixed, else any word."""
         words = query_words(query)
-        page = await self._match(prefix_match_expression(words), drama_slug, limit, offset)
-        if page.total or not words:
-            return page
-        vocabulary = [row[0] for row in await self._db.fetch_all("SELECT term FROM facts_vocab")]
-        fixed = corrected_words(words, vocabulary)
+        if not words:
+            return FactPage((), 0)
+        for prefix in (False, True):
+            expression = match_expression(words, prefix=prefix)
+            page = await self._match(expression, words, drama_slug, limit, offset, prefix=prefix)
+            if page.total:
+                return page
+        fixed = corrected_words(words, await self._vocabulary())
         if fixed != words:
-            page = await self._match(prefix_match_expression(fixed), drama_slug, limit, offset)
+            page = await self._match(
+                match_expression(fixed), fixed, drama_slug, limit, offset, prefix=True
+            )
         if page.total or len(fixed) < 2:
             return page
-        any_word = prefix_match_expression(fixed, every_word=False)
-        return await self._match(any_word, drama_slug, limit, offset)
+        any_word = match_expression(fixed, every_word=False)
+        return await self._match(any_word, fixed, drama_slug, limit, offset, prefix=True)
+
+    async def _vocabulary(self) -> list[str]:
+        """The index's words, cached until the facts change (here or in another process)."""
+        version = (self._db.generation, await self._db.scalar("PRAGMA data_version"))
+        if self._vocabulary_cache is None or self._vocabulary_cache[0] != version:
+            rows = await self._db.fetch_all("SELECT term FROM facts_vocab")
+            self._vocabulary_cache = (version, [row[0] for row in rows])
+        return self._vocabulary_cache[1]
 
     async def _match(
-        self, expression: str | None, drama_slug: str | None, limit: int, offset: int
+        self,
+        expression: str | None,
+        words: Sequence[str],
+        drama_slug: str | None,
+        limit: int,
+        offset: int,
+        *,
+        prefix: bool,
     ) -> FactPage:
         if expression is None:
             return FactPage((), 0)
-        where = "facts_fts MATCH ?"
+        sql = (
+            f"SELECT {FACT_COLUMNS} FROM facts_fts JOIN facts f ON f.id = facts_fts.rowid"
+            " JOIN dramas d ON d.id = f.drama_id WHERE facts_fts MATCH ?"
+        )
         params: list[object] = [expression]
         if drama_slug:
-            where += " AND d.slug = ?"
+            sql += " AND d.slug = ?"
             params.append(drama_slug)
-        base = (
-            " FROM facts_fts JOIN facts f ON f.id = facts_fts.rowid"
-            f" JOIN dramas d ON d.id = f.drama_id WHERE {where}"
-        )
-        total = int(await self._db.scalar("SELECT count(*)" + base, params))
-        if total == 0:
-            return FactPage((), 0)
+        # The newest matches only: cheap even for a word found in every fact.
         rows = await self._db.fetch_all(
-            f"SELECT {FACT_COLUMNS}" + base + " ORDER BY bm25(facts_fts, 10.0, 2.0, 1.0), f.id"
-            " LIMIT ? OFFSET ?",
-            [*params, limit, offset],
+            sql + f" ORDER BY facts_fts.rowid DESC LIMIT {RANK_WINDOW + 1}", params
         )
-        return FactPage(tuple(_fact(r) for r in rows), total)
+        if not rows:
+            return FactPage((), 0)
+        window = {row["id"]: _fact(row) for row in rows[:RANK_WINDOW]}
+        order = rank_by_relevance(
+            words, [(i, f"{f.text} {f.topic or ''}") for i, f in window.items()], prefix=prefix
+        )
+        facts = tuple(window[i] for i in order[offset : offset + limit])
+        return FactPage(facts, len(window), len(rows) > RANK_WINDOW)

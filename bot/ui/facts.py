@@ -44,7 +44,11 @@ def render_fact(fact: Fact, drama: Drama | None) -> discord.Embed:
 
 
 def render_fact_pages(
-    facts: Sequence[Fact], total: int, query: str, dramas: dict[str, Drama]
+    facts: Sequence[Fact],
+    total: int,
+    query: str,
+    dramas: dict[str, Drama],
+    more: bool = False,
 ) -> list[discord.Embed]:
     """Search results, FACTS_PER_PAGE to a page, each page saying where it is."""
     pages: list[discord.Embed] = []
@@ -63,7 +67,8 @@ def render_fact_pages(
             description=clip("\n\n".join(lines), EMBED_DESCRIPTION_LIMIT),
             colour=ACCENT,
         )
-        shown = f"{len(facts)} best of {total}" if total > len(facts) else f"{total} found"
+        found = f"{total}+" if more else str(total)
+        shown = f"{len(facts)} best of {found}" if more or total > len(facts) else f"{total} found"
         embed.set_footer(
             text=clip(f"Page {page_number + 1}/{page_count} · {shown}", EMBED_FOOTER_LIMIT)
         )

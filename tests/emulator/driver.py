@@ -330,6 +330,7 @@ class DiscordEmulator:
         self,
         user: User,
         path: str,
+        /,
         *,
         in_channel: Channel | None = None,
         timeout: float | None = None,
@@ -344,6 +345,16 @@ class DiscordEmulator:
         data = build_command_data(self, path, channel.guild_id, options)
         inter = await self._interact(user, 2, channel, data)
         return await Reply(self, inter).wait(timeout or self.interaction_deadline + 2)
+
+    async def say(self, user: User, channel: Channel, content: str) -> Message:
+        """``user`` writes ``content`` in ``channel``; the bot gets MESSAGE_CREATE."""
+        msg = Message(self.world.ids.next(), channel.id, user.id, channel.guild_id)
+        msg.apply({"content": content})
+        channel.last_message_id = msg.id
+        self.world.messages[msg.id] = msg
+        self.notify()
+        await self.gateway.dispatch("MESSAGE_CREATE", self.message_payload(msg))
+        return msg
 
     async def autocomplete(
         self,

@@ -1,0 +1,53 @@
+"""The baseline: a bare discord.py bot answering a constant string to ``/ping``.
+
+Run as its own process, exactly like ``fanbot run``, so both are measured the same way:
+``python -m bench.baseline_bot`` with DISCORD_TOKEN, DISCORD_API_BASE_URL and
+DISCORD_GATEWAY_URL in the environment.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+
+import discord
+from discord import app_commands
+
+from bot.discord_urls import point_discord_at
+
+
+class BaselineBot(discord.Client):
+    def __init__(self) -> None:
+        super().__init__(intents=discord.Intents.none(), guild_ready_timeout=0.1)
+        self.tree = app_commands.CommandTree(self)
+
+        @self.tree.command(name="ping", description="Answers pong.")
+        async def ping(interaction: discord.Interaction) -> None:
+            await interaction.response.send_message("pong")
+
+    async def setup_hook(self) -> None:
+        await self.tree.sync()
+
+    async def on_ready(self) -> None:
+        logging.getLogger("baseline").info("ready as %s", self.user)
+
+
+async def main() -> None:
+    logging.basicConfig(level=os.environ.get("FANBOT_LOG_LEVEL", "INFO"))
+    point_discord_at(os.environ["DISCORD_API_BASE_URL"], os.environ["DISCORD_GATEWAY_URL"])
+    bot = BaselineBot()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    async with bot:
+        runner = asyncio.create_task(bot.start(os.environ["DISCORD_TOKEN"]))
+        await stop.wait()
+        await bot.close()
+        await runner
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,196 @@
+"""``/trivia start|stop|leaderboard|score``: community trivia, one game per channel."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.client import FanBot
+from bot.cogs.drama_option import drama_autocomplete, resolve_drama
+from bot.domain.trivia import (
+    DEFAULT_QUESTIONS,
+    DEFAULT_SECONDS,
+    MAX_QUESTIONS,
+    MAX_SECONDS,
+    MIN_QUESTIONS,
+    MIN_SECONDS,
+)
+from bot.store.trivia import LeaderboardPeriod
+from bot.trivia_sessions import new_game_rng, questions_for
+from bot.ui.trivia import (
+    NO_GAME_HERE,
+    ONLY_STARTER_STOPS,
+    TYPED_NEEDS_INTENT,
+    already_running,
+    cannot_post,
+    game_starting,
+    game_stopped_by,
+    no_questions,
+    render_leaderboard,
+    render_score,
+)
+
+log = logging.getLogger(__name__)
+
+NEEDED_PERMISSIONS = ("view_channel", "send_messages", "embed_links")
+PERMISSION_LABELS = {
+    "view_channel": "View Channel",
+    "send_messages": "Send Messages",
+    "embed_links": "Embed Links",
+}
+
+
+@app_commands.guild_only()
+class Trivia(commands.GroupCog, group_name="trivia", group_description="Drama trivia games."):
+    def __init__(self, bot: FanBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="start", description="Start a trivia game in this channel.")
+    @app_commands.describe(
+        drama="Which drama (default: this server's).",
+        questions=f"How many questions ({MIN_QUESTIONS}-{MAX_QUESTIONS}, default 10).",
+        seconds=f"Seconds per question ({MIN_SECONDS}-{MAX_SECONDS}, default 20).",
+        mode="Answer with buttons (default) or by typing in the channel.",
+    )
+    @app_commands.autocomplete(drama=drama_autocomplete)
+    @app_commands.choices(
+        mode=[
+            app_commands.Choice(name="Buttons", value="buttons"),
+            app_commands.Choice(name="Typed answers", value="typed"),
+        ]
+    )
+    async def start(
+        self,
+        interaction: discord.Interaction,
+        drama: str | None = None,
+        questions: app_commands.Range[int, MIN_QUESTIONS, MAX_QUESTIONS] = DEFAULT_QUESTIONS,
+        seconds: app_commands.Range[int, MIN_SECONDS, MAX_SECONDS] = DEFAULT_SECONDS,
+        mode: str = "buttons",
+    ) -> None:
+        assert interaction.guild_id is not None and interaction.channel_id is not None
+        channel_id = interaction.channel_id
+        sessions = self.bot.trivia
+        running = sessions.in_channel(channel_id)
+        if running is not None:
+            await interaction.response.send_message(
+                already_running(running.jump_url), ephemeral=True
+            )
+            return
+        typed = mode == "typed"
+        if typed and not self.bot.settings.message_content_intent:
+            await interaction.response.send_message(TYPED_NEEDS_INTENT, ephemeral=True)
+            return
+        allowed = interaction.app_permissions
+        missing = [PERMISSION_LABELS[p] for p in NEEDED_PERMISSIONS if not getattr(allowed, p)]
+        if missing:
+            await interaction.response.send_message(cannot_post(missing), ephemeral=True)
+            return
+        found = await resolve_drama(interaction, drama)
+        if found is None:
+            return
+        if not sessions.reserve(channel_id):
+            running = sessions.in_channel(channel_id)
+            await interaction.response.send_message(
+                already_running(running.jump_url if running else None), ephemeral=True
+            )
+            return
+        try:
+            seed, rng = new_game_rng()
+            picked = questions_for(
+                self.bot.catalogue.snapshot,
+                found,
+                await self.bot.store.dramas.trivia_questions(found.slug),
+                await self.bot.store.trivia.drama_facts(found.slug),
+                questions,
+                rng,
+            )
+            if not picked:
+                await interaction.response.send_message(no_questions(found.title), ephemeral=True)
+                return
+            session = await sessions.create(
+                guild_id=interaction.guild_id,
+                channel_id=channel_id,
+                starter_id=interaction.user.id,
+                drama=found,
+                questions=picked,
+                seconds=seconds,
+                typed=typed,
+                now_at=discord.utils.utcnow(),
+            )
+        finally:
+            sessions.release(channel_id)
+        log.info(
+            "trivia game %s started in guild %s channel %s (seed %d)",
+            session.game_id,
+            interaction.guild_id,
+            channel_id,
+            seed,
+        )
+        try:
+            await interaction.response.send_message(
+                game_starting(interaction.user.id, found.title, len(picked), seconds, typed)
+            )
+        finally:
+            sessions.launch(session)
+
+    @app_commands.command(name="stop", description="Stop the trivia game in this channel.")
+    async def stop(self, interaction: discord.Interaction) -> None:
+        session = self.bot.trivia.in_channel(interaction.channel_id or 0)
+        if session is None or session.stopped_by is not None:
+            await interaction.response.send_message(NO_GAME_HERE, ephemeral=True)
+            return
+        is_starter = interaction.user.id == session.game.starter_id
+        if not (is_starter or interaction.permissions.manage_messages):
+            await interaction.response.send_message(ONLY_STARTER_STOPS, ephemeral=True)
+            return
+        self.bot.trivia.request_stop(session, interaction.user.id)
+        await interaction.response.send_message(game_stopped_by(interaction.user.id))
+
+    @app_commands.command(name="leaderboard", description="This server's best trivia players.")
+    @app_commands.describe(period="All time (default), this month or this week.")
+    @app_commands.choices(
+        period=[
+            app_commands.Choice(name="All time", value=LeaderboardPeriod.ALL.value),
+            app_commands.Choice(name="This month", value=LeaderboardPeriod.MONTH.value),
+            app_commands.Choice(name="This week", value=LeaderboardPeriod.WEEK.value),
+        ]
+    )
+    async def leaderboard(
+        self, interaction: discord.Interaction, period: str = LeaderboardPeriod.ALL.value
+    ) -> None:
+        assert interaction.guild_id is not None
+        chosen = LeaderboardPeriod(period)
+        since_at = chosen.since(discord.utils.utcnow())
+        store = self.bot.store.trivia
+        rows = await store.leaderboard(interaction.guild_id, since_at)
+        own = await store.rank_of(interaction.guild_id, interaction.user.id, since_at)
+        embed = render_leaderboard(rows, chosen, interaction.user.id, own)
+        await interaction.response.send_message(embed=embed)
+
+    @app_commands.command(name="score", description="A player's trivia points in this server.")
+    @app_commands.describe(user="Whose score (default: yours).")
+    async def score(
+        self, interaction: discord.Interaction, user: discord.User | None = None
+    ) -> None:
+        assert interaction.guild_id is not None
+        player_id = (user or interaction.user).id
+        store = self.bot.store.trivia
+        totals = await store.player_totals(interaction.guild_id, player_id)
+        rank = await store.rank_of(interaction.guild_id, player_id, None)
+        await interaction.response.send_message(embed=render_score(totals, rank))
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        """Typed-answer games: a message in their channel may be a guess."""
+        if message.author.bot or message.guild is None or not message.content:
+            return
+        self.bot.trivia.typed_answer(
+            message.channel.id, message.author.id, message.content, discord.utils.utcnow()
+        )
+
+
+async def setup(bot: FanBot) -> None:
+    await bot.add_cog(Trivia(bot))

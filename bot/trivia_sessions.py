@@ -1,0 +1,395 @@
+"""Running trivia games: one asyncio task per game, owned by the bot's :class:`TriviaSessions`.
+
+A game's task is the only thing that talks to Discord about that game: it posts each question,
+waits for the deadline (or for everyone to answer), writes the question's results in one
+transaction, edits the message to reveal the answer, and posts the scoreboard at the end.
+Clicks and typed answers only change the in-memory :class:`TriviaGame` and wake the task.
+Per question that is one post and one edit, whatever the number of players.
+
+On close the tasks are cancelled; the games stay ``running`` in the store, and the next start
+marks them ``interrupted`` and edits their last message to say so (which also covers a crash).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from random import Random
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.catalogue import CatalogueSnapshot
+from bot.domain.models import Drama, FactDraft, TriviaQuestion
+from bot.domain.trivia import (
+    AnswerOutcome,
+    Question,
+    TriviaGame,
+    curated_questions,
+    generated_questions,
+    pick_questions,
+)
+from bot.store.trivia import GameRecord, GameState
+from bot.ui.trivia import (
+    INTERRUPTED,
+    answer_buttons,
+    render_question,
+    render_reveal,
+    render_scoreboard,
+    render_stopped_question,
+)
+
+if TYPE_CHECKING:
+    from bot.client import FanBot
+
+log = logging.getLogger(__name__)
+
+CLOSE_TIMEOUT_SECONDS = 5.0
+
+
+def questions_for(
+    snapshot: CatalogueSnapshot,
+    drama: Drama,
+    trivia: Sequence[TriviaQuestion],
+    facts: Sequence[FactDraft],
+    count: int,
+    rng: Random,
+) -> list[Question]:
+    """The drama's curated and generated questions, ``count`` of them picked with ``rng``."""
+    pool = curated_questions(trivia, rng)
+    pool += generated_questions(
+        drama,
+        episodes=snapshot.episodes_of(drama.slug),
+        people=snapshot.people,
+        credits=snapshot.credits,
+        rng=rng,
+        facts=facts,
+        other_dramas=snapshot.dramas,
+    )
+    return pick_questions(pool, count, rng)
+
+
+@dataclass(eq=False)
+class TriviaSession:
+    """One running game: the domain state plus what Discord knows about it."""
+
+    game_id: int
+    game: TriviaGame
+    drama_title: str
+    typed: bool = False
+    message_id: int | None = None
+    stopped_by: int | None = None
+    players_before: int = 0
+    """Players seen before the open question: with none, only the deadline closes it."""
+    wake: asyncio.Event = field(default_factory=asyncio.Event)
+    task: asyncio.Task[None] | None = None
+
+    @property
+    def jump_url(self) -> str | None:
+        if self.message_id is None:
+            return None
+        game = self.game
+        return f"https://discord.com/channels/{game.guild_id}/{game.channel_id}/{self.message_id}"
+
+    def should_close(self, now_at: datetime) -> bool:
+        """The deadline passed, or everyone answered once players are known.
+
+        On a game's first question everyone who has played so far is just whoever clicked
+        first, so the first answer would end it: there only the deadline counts.
+        """
+        game = self.game
+        closes_at = game.closes_at
+        if closes_at is None:
+            return False
+        return now_at >= closes_at or (self.players_before > 0 and game.should_close(now_at))
+
+
+class TriviaSessions:
+    """Every game this process runs, by channel and by game id."""
+
+    def __init__(self, bot: FanBot) -> None:
+        self._bot = bot
+        self._by_channel: dict[int, TriviaSession] = {}
+        self._by_game: dict[int, TriviaSession] = {}
+        self._starting: set[int] = set()
+
+    def __len__(self) -> int:
+        return len(self._by_game)
+
+    def in_channel(self, channel_id: int) -> TriviaSession | None:
+        return self._by_channel.get(channel_id)
+
+    def get(self, game_id: int) -> TriviaSession | None:
+        return self._by_game.get(game_id)
+
+    # -- starting -----------------------------------------------------------------------
+
+    def reserve(self, channel_id: int) -> bool:
+        """Claim the channel while a game is being prepared; False if it is taken."""
+        if channel_id in self._by_channel or channel_id in self._starting:
+            return False
+        self._starting.add(channel_id)
+        return True
+
+    def release(self, channel_id: int) -> None:
+        self._starting.discard(channel_id)
+
+    async def create(
+        self,
+        *,
+        guild_id: int,
+        channel_id: int,
+        starter_id: int,
+        drama: Drama,
+        questions: Sequence[Question],
+        seconds: int,
+        typed: bool,
+        now_at: datetime,
+    ) -> TriviaSession:
+        """Record the game and register it (call :meth:`launch` once the start is answered)."""
+        game_id = await self._bot.store.trivia.create_game(
+            guild_id=guild_id,
+            channel_id=channel_id,
+            starter_id=starter_id,
+            drama_slug=drama.slug,
+            question_count=len(questions),
+            started_at=now_at,
+        )
+        game = TriviaGame(
+            channel_id=channel_id,
+            guild_id=guild_id,
+            starter_id=starter_id,
+            questions=questions,
+            seconds=seconds,
+            started_at=now_at,
+        )
+        session = TriviaSession(game_id, game, drama.title, typed=typed)
+        self._by_channel[channel_id] = session
+        self._by_game[game_id] = session
+        return session
+
+    def launch(self, session: TriviaSession) -> None:
+        task = asyncio.create_task(self._run(session), name=f"trivia-game-{session.game_id}")
+        session.task = task
+
+        def finished(done: asyncio.Task[None]) -> None:
+            self._forget(session)
+            if not done.cancelled() and done.exception() is not None:
+                log.error(
+                    "trivia game %s in channel %s failed",
+                    session.game_id,
+                    session.game.channel_id,
+                    exc_info=done.exception(),
+                )
+
+        task.add_done_callback(finished)
+
+    def _forget(self, session: TriviaSession) -> None:
+        if self._by_game.get(session.game_id) is session:
+            del self._by_game[session.game_id]
+        if self._by_channel.get(session.game.channel_id) is session:
+            del self._by_channel[session.game.channel_id]
+
+    # -- players ------------------------------------------------------------------------
+
+    def answer(
+        self, game_id: int, question_index: int, choice_index: int, user_id: int, now_at: datetime
+    ) -> AnswerOutcome | None:
+        """A button click; None when the game no longer runs."""
+        session = self._by_game.get(game_id)
+        if session is None or session.stopped_by is not None or session.typed:
+            return None
+        outcome = session.game.answer(user_id, choice_index, now_at, question_index=question_index)
+        if outcome is AnswerOutcome.LOCKED_IN:
+            session.wake.set()
+        return outcome
+
+    def typed_answer(
+        self, channel_id: int, user_id: int, text: str, now_at: datetime
+    ) -> AnswerOutcome | None:
+        """A message in a channel with a typed-answer game; None when there is none."""
+        session = self._by_channel.get(channel_id)
+        if session is None or not session.typed or session.stopped_by is not None:
+            return None
+        outcome = session.game.typed_answer(user_id, text, now_at)
+        if outcome is AnswerOutcome.LOCKED_IN:
+            session.wake.set()
+        return outcome
+
+    def request_stop(self, session: TriviaSession, user_id: int) -> None:
+        """Ask the game's task to stop; it edits the open question and posts the scores."""
+        if session.stopped_by is None:
+            session.stopped_by = user_id
+            session.wake.set()
+
+    # -- the game's task ----------------------------------------------------------------
+
+    def _channel(self, game: TriviaGame) -> discord.PartialMessageable:
+        return self._bot.get_partial_messageable(game.channel_id, guild_id=game.guild_id)
+
+    async def _run(self, session: TriviaSession) -> None:
+        game = session.game
+        total = len(game.questions)
+        channel = self._channel(game)
+        store = self._bot.store.trivia
+        while session.stopped_by is None:
+            question = game.open_next(discord.utils.utcnow())
+            if question is None:
+                break
+            index = game.current_index
+            assert index is not None and game.closes_at is not None
+            session.players_before = len(game.scoreboard())
+            embed = render_question(
+                question, index + 1, total, session.drama_title, game.closes_at, session.typed
+            )
+            view = None if session.typed else answer_buttons(session.game_id, index)
+            try:
+                if view is None:
+                    message = await channel.send(embed=embed)
+                else:
+                    message = await channel.send(embed=embed, view=view)
+            except discord.HTTPException as error:
+                log.warning(
+                    "trivia game %s: cannot post in guild %s channel %s: %s; ending it",
+                    session.game_id,
+                    game.guild_id,
+                    game.channel_id,
+                    error,
+                )
+                game.stop()
+                await store.end_game(session.game_id, GameState.STOPPED, discord.utils.utcnow())
+                return
+            await store.set_current_message(session.game_id, index, message.id)
+            session.message_id = message.id
+            await self._wait_for_close(session)
+            if session.stopped_by is not None:
+                break
+            result = game.close_current(discord.utils.utcnow())
+            await store.record_question(session.game_id, game.guild_id, result)
+            reveal = render_reveal(result, total, session.drama_title)
+            await self._edit(
+                session,
+                embed=reveal,
+                view=None
+                if session.typed
+                else answer_buttons(
+                    session.game_id, index, disabled=True, correct_index=question.correct_index
+                ),
+            )
+        await self._finish(session)
+
+    async def _wait_for_close(self, session: TriviaSession) -> None:
+        loop = asyncio.get_running_loop()
+        while session.stopped_by is None:
+            session.wake.clear()
+            now_at = discord.utils.utcnow()
+            if session.should_close(now_at):
+                return
+            closes_at = session.game.closes_at
+            assert closes_at is not None
+            left = (closes_at - now_at).total_seconds()
+            deadline = loop.time() + max(left, 0.0) + 0.01
+            try:
+                async with asyncio.timeout_at(deadline):
+                    await session.wake.wait()
+            except TimeoutError:
+                pass
+
+    async def _finish(self, session: TriviaSession) -> None:
+        game = session.game
+        stopped = session.stopped_by is not None
+        open_question = game.current_question
+        index = game.current_index
+        if stopped:
+            game.stop()
+        state = GameState.STOPPED if stopped else GameState.FINISHED
+        await self._bot.store.trivia.end_game(session.game_id, state, discord.utils.utcnow())
+        if stopped and open_question is not None and index is not None:
+            buttons = answer_buttons(session.game_id, index, disabled=True)
+            await self._edit(
+                session,
+                embed=render_stopped_question(
+                    open_question, index + 1, len(game.questions), session.drama_title
+                ),
+                view=None if session.typed else buttons,
+            )
+        asked = len(game.results)
+        board = render_scoreboard(game.scoreboard(), session.drama_title, asked, stopped)
+        try:
+            await self._channel(game).send(embed=board)
+        except discord.HTTPException as error:
+            log.warning(
+                "trivia game %s: cannot post the scoreboard in guild %s channel %s: %s",
+                session.game_id,
+                game.guild_id,
+                game.channel_id,
+                error,
+            )
+
+    async def _edit(
+        self, session: TriviaSession, *, embed: discord.Embed, view: discord.ui.View | None
+    ) -> None:
+        if session.message_id is None:
+            return
+        message = self._channel(session.game).get_partial_message(session.message_id)
+        try:
+            await message.edit(embed=embed, view=view)
+        except discord.HTTPException as error:
+            log.info(
+                "trivia game %s: cannot edit message %s in channel %s: %s",
+                session.game_id,
+                session.message_id,
+                session.game.channel_id,
+                error,
+            )
+
+    # -- restarts -----------------------------------------------------------------------
+
+    async def running_in_store(self) -> list[GameRecord]:
+        """Games the store says are running but this process does not run: interrupted."""
+        records = await self._bot.store.trivia.running_games()
+        return [r for r in records if r.id not in self._by_game]
+
+    async def settle_interrupted(self, records: Sequence[GameRecord]) -> None:
+        """Mark games of an earlier run interrupted and say so on their last message."""
+        for record in records:
+            ended = await self._bot.store.trivia.end_game(
+                record.id, GameState.INTERRUPTED, discord.utils.utcnow()
+            )
+            if not ended or record.message_id is None:
+                continue
+            channel = self._bot.get_partial_messageable(record.channel_id, guild_id=record.guild_id)
+            index = record.question_index or 0
+            try:
+                await channel.get_partial_message(record.message_id).edit(
+                    content=INTERRUPTED, view=answer_buttons(record.id, index, disabled=True)
+                )
+            except discord.HTTPException as error:
+                log.info(
+                    "interrupted trivia game %s: cannot edit message %s in channel %s: %s",
+                    record.id,
+                    record.message_id,
+                    record.channel_id,
+                    error,
+                )
+            log.info("trivia game %s in channel %s was interrupted", record.id, record.channel_id)
+
+    async def close(self) -> None:
+        """Cancel every game (bot shutdown); their store rows stay ``running``."""
+        tasks = [s.task for s in self._by_game.values() if s.task is not None]
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.wait(tasks, timeout=CLOSE_TIMEOUT_SECONDS)
+        self._by_game.clear()
+        self._by_channel.clear()
+
+
+def new_game_rng() -> tuple[int, Random]:
+    """A fresh seed (logged, so a game can be replayed) and its Random."""
+    seed = secrets.randbits(64)
+    return seed, Random(seed)
