@@ -1,7 +1,7 @@
 """Interaction latency: emulator dispatch of INTERACTION_CREATE -> initial callback received.
 
-Ours (``fanbot run``) against the baseline (bare discord.py, constant answer), each as its own
-process on the same emulator, one at a time and at a steady rate.
+Ours (``fanbot run``) against the baseline (bare discord.py, constant answer to ``/ping``),
+each as its own process on the same emulator, one at a time and at steady rates.
 """
 
 from __future__ import annotations
@@ -15,17 +15,52 @@ from pathlib import Path
 from typing import Any
 
 from bench.harness import Summary, bot_process
-from tests.emulator import DiscordEmulator, Reply, User
-from tests.emulator.state import Channel
+from tests.emulator import DiscordEmulator, Reply
+from tests.emulator.state import Channel, Guild, User
 
-Action = Callable[[DiscordEmulator, User, Channel], Awaitable[Reply]]
+
+@dataclass
+class Scene:
+    """Where the interactions happen: a guild, a channel, fans, and a running trivia game."""
+
+    emu: DiscordEmulator
+    guild: Guild
+    channel: Channel
+    users: list[User]
+    trivia_channel: Channel | None = None
+
+
+Action = Callable[[Scene, User], Awaitable[Reply]]
 
 
 def slash(path: str, **options: Any) -> Action:
-    async def act(emu: DiscordEmulator, user: User, channel: Channel) -> Reply:
-        return await emu.slash(user, path, in_channel=channel, **options)
+    async def act(scene: Scene, user: User) -> Reply:
+        return await scene.emu.slash(user, path, in_channel=scene.channel, **options)
 
     return act
+
+
+async def trivia_click(scene: Scene, user: User) -> Reply:
+    """A click on the open trivia question (answered: locked in, already answered or late)."""
+    assert scene.trivia_channel is not None
+    message = next(m for m in reversed(scene.emu.messages_in(scene.trivia_channel)) if m.components)
+    return await scene.emu.click(message, "A", user)
+
+
+async def start_trivia(scene: Scene) -> None:
+    scene.trivia_channel = scene.emu.add_channel(scene.guild, "trivia")
+    await asyncio.sleep(0.2)
+    await scene.emu.slash(
+        scene.users[0],
+        "/trivia start",
+        in_channel=scene.trivia_channel,
+        questions=50,
+        seconds=120,
+    )
+    await scene.emu.wait_until(
+        lambda: any(m.components for m in scene.emu.messages_in(scene.trivia_channel)),
+        timeout=10,
+    )
 
 
 FANBOT_ACTIONS: dict[str, Action] = {
@@ -33,33 +68,29 @@ FANBOT_ACTIONS: dict[str, Action] = {
     "/cast who": slash("/cast who", name="seonwoo"),
     "/next": slash("/next"),
     "/trivia leaderboard": slash("/trivia leaderboard"),
+    "trivia click": trivia_click,
 }
 BASELINE_ACTIONS: dict[str, Action] = {"/ping": slash("/ping")}
 
 
 @dataclass(frozen=True)
 class LatencyResult:
-    label: str
-    load: str
+    bot: str
+    action: str
+    rate: float  # 0: one at a time
     summary: Summary
     failed: int
 
 
 def _latency(reply: Reply) -> float | None:
-    inter = reply.interaction
-    if inter.responded is None:
-        return None
-    return inter.responded.mono - inter.created.mono
+    return None if reply.failed else reply.latency
 
 
-async def _sequential(
-    emu: DiscordEmulator, user: User, channel: Channel, action: Action, count: int
-) -> tuple[list[float], int]:
+async def _sequential(scene: Scene, action: Action, count: int) -> tuple[list[float], int]:
     latencies, failed = [], 0
-    for _ in range(count):
-        reply = await action(emu, user, channel)
-        value = _latency(reply)
-        if reply.failed or value is None:
+    for i in range(count):
+        value = _latency(await action(scene, scene.users[i % len(scene.users)]))
+        if value is None:
             failed += 1
         else:
             latencies.append(value)
@@ -67,12 +98,7 @@ async def _sequential(
 
 
 async def _paced(
-    emu: DiscordEmulator,
-    users: list[User],
-    channel: Channel,
-    actions: list[Action],
-    rate: float,
-    seconds: float,
+    scene: Scene, actions: list[Action], rate: float, seconds: float
 ) -> tuple[list[float], int]:
     """``rate`` interactions per second for ``seconds``, round-robin over actions and users."""
     total = int(rate * seconds)
@@ -83,81 +109,77 @@ async def _paced(
         if delay > 0:
             await asyncio.sleep(delay)
         action = actions[i % len(actions)]
-        tasks.append(asyncio.create_task(action(emu, users[i % len(users)], channel)))
+        user = scene.users[i % len(scene.users)]
+        tasks.append(asyncio.create_task(action(scene, user)))
     replies = await asyncio.gather(*tasks, return_exceptions=True)
     latencies, failed = [], 0
     for reply in replies:
-        if isinstance(reply, BaseException) or reply.failed or _latency(reply) is None:
+        value = None if isinstance(reply, BaseException) else _latency(reply)
+        if value is None:
             failed += 1
         else:
-            latencies.append(_latency(reply) or 0.0)
+            latencies.append(value)
     return latencies, failed
 
 
 async def measure_bot(
+    label: str,
     module: str,
     args: tuple[str, ...],
     actions: dict[str, Action],
     *,
     sequential_count: int,
-    rate: float,
+    rates: tuple[float, ...],
     seconds: float,
-    label: str,
+    prepare: Callable[[Scene], Awaitable[None]] | None = None,
 ) -> list[LatencyResult]:
     emu = await DiscordEmulator(rate_limits=False).start()
     results: list[LatencyResult] = []
     try:
         guild = emu.add_guild("Bench Fans")
-        channel = next(iter(guild.channels.values()))
-        users = [emu.add_user(f"fan{i}", guild=guild) for i in range(20)]
+        scene = Scene(
+            emu,
+            guild,
+            next(iter(guild.channels.values())),
+            [emu.add_user(f"fan{i}", guild=guild) for i in range(50)],
+        )
         with tempfile.TemporaryDirectory() as folder:
             async with bot_process(emu, module, Path(folder), *args):
+                if prepare is not None:
+                    await prepare(scene)
                 for action in actions.values():  # warm-up
-                    await _sequential(emu, users[0], channel, action, 5)
+                    await _sequential(scene, action, 5)
                 for name, action in actions.items():
-                    latencies, failed = await _sequential(
-                        emu, users[0], channel, action, sequential_count
-                    )
-                    results.append(
-                        LatencyResult(
-                            f"{label} {name}", "one at a time", Summary.of(latencies), failed
-                        )
-                    )
-                latencies, failed = await _paced(
-                    emu, users, channel, list(actions.values()), rate, seconds
-                )
-                results.append(
-                    LatencyResult(
-                        f"{label} mix",
-                        f"{rate:.0f}/s for {seconds:.0f}s",
-                        Summary.of(latencies),
-                        failed,
-                    )
-                )
+                    latencies, failed = await _sequential(scene, action, sequential_count)
+                    results.append(LatencyResult(label, name, 0, Summary.of(latencies), failed))
+                for rate in rates:
+                    latencies, failed = await _paced(scene, list(actions.values()), rate, seconds)
+                    results.append(LatencyResult(label, "mix", rate, Summary.of(latencies), failed))
     finally:
         await emu.stop()
     return results
 
 
 async def run(
-    sequential_count: int = 200, rate: float = 200, seconds: float = 10
+    sequential_count: int = 200, rates: tuple[float, ...] = (50, 100, 200), seconds: float = 10
 ) -> list[LatencyResult]:
     baseline = await measure_bot(
+        "baseline",
         "bench.baseline_bot",
         (),
         BASELINE_ACTIONS,
-        label="baseline",
         sequential_count=sequential_count,
-        rate=rate,
+        rates=rates,
         seconds=seconds,
     )
     ours = await measure_bot(
+        "fanbot",
         "bot",
         ("run",),
         FANBOT_ACTIONS,
-        label="fanbot",
+        prepare=start_trivia,
         sequential_count=sequential_count,
-        rate=rate,
+        rates=rates,
         seconds=seconds,
     )
     return baseline + ours

@@ -25,6 +25,7 @@ from bot.announcer import Announcer
 from bot.catalogue import Catalogue
 from bot.config import Settings
 from bot.data.importer import FileOutcome, import_files
+from bot.discord_pacing import pace_requests
 from bot.scheduling import AiringScheduler
 from bot.store import Store
 from bot.trivia_sessions import TriviaSessions
@@ -85,6 +86,7 @@ class FanBot(commands.Bot):
         self.announcer = Announcer(self)
         self.trivia = TriviaSessions(self)
         self.tree.error(self.on_app_command_error)
+        pace_requests(self)
 
     @property
     def store(self) -> Store:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.catalogue import CatalogueSnapshot
-from bot.domain.models import Drama, FactDraft, TriviaQuestion
+from bot.domain.models import Drama, Fact, TriviaQuestion
 from bot.domain.trivia import (
     AnswerOutcome,
     Question,
@@ -55,7 +55,7 @@ def questions_for(
     snapshot: CatalogueSnapshot,
     drama: Drama,
     trivia: Sequence[TriviaQuestion],
-    facts: Sequence[FactDraft],
+    facts: Sequence[Fact],
     count: int,
     rng: Random,
 ) -> list[Question]:

@@ -9,6 +9,7 @@ from discord.ext import commands
 from bot.announcer import failure_reason
 from bot.client import FanBot
 from bot.cogs.drama_option import drama_autocomplete, resolve_drama
+from bot.cogs.permissions import missing_to_post
 from bot.ui.announcements import (
     lead_set,
     missing_permissions,
@@ -54,12 +55,7 @@ class Announce(
         target = interaction.guild.get_channel(channel.id)
         me = interaction.guild.me
         if isinstance(target, discord.abc.GuildChannel) and me is not None:
-            allowed = target.permissions_for(me)
-            missing = [
-                name
-                for name in ("view_channel", "send_messages", "embed_links")
-                if not getattr(allowed, name)
-            ]
+            missing = missing_to_post(target.permissions_for(me))
             if missing:
                 await interaction.response.send_message(
                     missing_permissions(channel.id, missing), ephemeral=True

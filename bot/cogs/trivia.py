@@ -10,6 +10,7 @@ from discord.ext import commands
 
 from bot.client import FanBot
 from bot.cogs.drama_option import drama_autocomplete, resolve_drama
+from bot.cogs.permissions import missing_to_post
 from bot.domain.trivia import (
     DEFAULT_QUESTIONS,
     DEFAULT_SECONDS,
@@ -34,13 +35,6 @@ from bot.ui.trivia import (
 )
 
 log = logging.getLogger(__name__)
-
-NEEDED_PERMISSIONS = ("view_channel", "send_messages", "embed_links")
-PERMISSION_LABELS = {
-    "view_channel": "View Channel",
-    "send_messages": "Send Messages",
-    "embed_links": "Embed Links",
-}
 
 
 @app_commands.guild_only()
@@ -83,8 +77,7 @@ class Trivia(commands.GroupCog, group_name="trivia", group_description="Drama tr
         if typed and not self.bot.settings.message_content_intent:
             await interaction.response.send_message(TYPED_NEEDS_INTENT, ephemeral=True)
             return
-        allowed = interaction.app_permissions
-        missing = [PERMISSION_LABELS[p] for p in NEEDED_PERMISSIONS if not getattr(allowed, p)]
+        missing = missing_to_post(interaction.app_permissions)
         if missing:
             await interaction.response.send_message(cannot_post(missing), ephemeral=True)
             return
@@ -103,7 +96,7 @@ class Trivia(commands.GroupCog, group_name="trivia", group_description="Drama tr
                 self.bot.catalogue.snapshot,
                 found,
                 await self.bot.store.dramas.trivia_questions(found.slug),
-                await self.bot.store.trivia.drama_facts(found.slug),
+                await self.bot.store.facts.of_drama(found.slug),
                 questions,
                 rng,
             )

@@ -92,6 +92,15 @@ class FactStore:
         )
         return None if row is None else _fact(row)
 
+    async def of_drama(self, drama_slug: str) -> list[Fact]:
+        """Every fact of the drama, oldest first (trivia asks which drama a fact is from)."""
+        rows = await self._db.fetch_all(
+            f"SELECT {FACT_COLUMNS} FROM facts f JOIN dramas d ON d.id = f.drama_id"
+            " WHERE d.slug = ? ORDER BY f.id",
+            (drama_slug,),
+        )
+        return [_fact(row) for row in rows]
+
     async def remove_community_fact(self, fact_id: int) -> RemoveOutcome:
         """Only community facts can go: data facts would come back on the next import."""
         async with self._db.transaction() as conn:

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from bot.domain.models import FactDraft
 from bot.domain.schedule import require_utc
 from bot.domain.trivia import QuestionResult
 from bot.store.database import Database, instant_from_db, instant_to_db
@@ -203,15 +202,6 @@ class TriviaStore:
         )
 
     # -- question material ----------------------------------------------------------------
-
-    async def drama_facts(self, drama_slug: str) -> list[FactDraft]:
-        """The drama's facts (data and community), for "which drama?" questions."""
-        rows = await self._db.fetch_all(
-            "SELECT f.text, f.topic, f.source FROM facts f JOIN dramas d ON d.id = f.drama_id"
-            " WHERE d.slug = ? ORDER BY f.id",
-            (drama_slug,),
-        )
-        return [FactDraft(r["text"], r["topic"], r["source"]) for r in rows]
 
 
 _RANKED = (

@@ -12,18 +12,13 @@ from bot.domain.models import AiringStatus, Drama, Episode
 from bot.domain.schedule import episode_status, format_local, weekly_slot
 from bot.domain.text import EMBED_DESCRIPTION_LIMIT, EMBED_TITLE_LIMIT, clip
 from bot.ui.about import format_duration
-from bot.ui.formatting import discord_timestamp
+from bot.ui.formatting import discord_timestamp, permission_labels
 
 ACCENT = discord.Colour(0xF1C40F)
 STATUS_WORDS = {
     AiringStatus.UPCOMING: "upcoming",
     AiringStatus.AIRING: "airing now",
     AiringStatus.FINISHED: "aired",
-}
-PERMISSION_LABELS = {
-    "send_messages": "Send Messages",
-    "embed_links": "Embed Links",
-    "view_channel": "View Channel",
 }
 
 
@@ -117,7 +112,7 @@ def render_next(
 
 
 def missing_permissions(channel_id: int, missing: Sequence[str]) -> str:
-    names = ", ".join(PERMISSION_LABELS.get(p, p) for p in missing)
+    names = ", ".join(permission_labels(missing))
     return (
         f"I can't announce in <#{channel_id}>: I'm missing **{names}** there."
         " Give me those permissions in the channel settings, then run this again."

@@ -4,22 +4,17 @@ from __future__ import annotations
 
 from discord import app_commands
 
+from bot.ui.formatting import permission_labels
+
 SOMETHING_WENT_WRONG = (
     "Sorry, something went wrong on my side. The server admins can find it in my logs."
 )
-PERMISSION_NAMES = {
-    "manage_guild": "Manage Server",
-    "manage_messages": "Manage Messages",
-    "administrator": "Administrator",
-}
 
 
 def check_failure_message(error: app_commands.AppCommandError) -> str | None:
     """What to tell a user whose command was refused; None for a bug."""
     if isinstance(error, app_commands.MissingPermissions):
-        names = ", ".join(
-            PERMISSION_NAMES.get(p, p.replace("_", " ").title()) for p in error.missing_permissions
-        )
+        names = ", ".join(permission_labels(error.missing_permissions))
         return f"You need the **{names}** permission to use this command."
     if isinstance(error, app_commands.NoPrivateMessage):
         return "This command works in servers only, not in direct messages."

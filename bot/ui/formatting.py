@@ -21,3 +21,18 @@ def human_list(items: Sequence[str], conjunction: str = "and") -> str:
     if len(items) <= 1:
         return "".join(items)
     return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+
+
+PERMISSION_LABELS = {
+    "view_channel": "View Channel",
+    "send_messages": "Send Messages",
+    "embed_links": "Embed Links",
+    "manage_guild": "Manage Server",
+    "manage_messages": "Manage Messages",
+    "administrator": "Administrator",
+}
+
+
+def permission_labels(names: Sequence[str]) -> list[str]:
+    """Discord's own names for permissions (``send_messages`` -> ``Send Messages``)."""
+    return [PERMISSION_LABELS.get(n, n.replace("_", " ").title()) for n in names]

@@ -33,7 +33,7 @@ from bot.domain.trivia import (
     QuestionResult,
 )
 from bot.store.trivia import LeaderboardPeriod, LeaderboardRow, PlayerTotals
-from bot.ui.formatting import discord_timestamp
+from bot.ui.formatting import discord_timestamp, permission_labels
 
 ACCENT = discord.Colour(0x9B59B6)
 RIGHT = discord.Colour(0x2ECC71)
@@ -85,7 +85,7 @@ def no_questions(title: str) -> str:
 
 
 def cannot_post(missing: Sequence[str]) -> str:
-    names = ", ".join(f"**{name}**" for name in missing)
+    names = ", ".join(f"**{name}**" for name in permission_labels(missing))
     return f"I can't run a game here: I need the {names} permission in this channel."
 
 

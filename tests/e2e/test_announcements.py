@@ -279,3 +279,27 @@ async def test_next_for_a_finished_drama_says_when_it_ended(
     reply = await emulator.slash(fans.alice, "/next")
     assert reply.embeds[0]["title"] == "Soundtrack #1 has finished"
     assert "all 4 episodes have aired" in reply.embeds[0]["description"]
+
+
+async def test_a_fan_whose_dms_close_later_is_unsubscribed_and_told_once(
+    runner: FanbotRunner, emulator: DiscordEmulator, fans: Fans
+) -> None:
+    await emulator.slash(fans.alice, "/remind me", drama="soon")
+    fans.alice.dms_closed = True
+    await emulator.wait_for_error(50007, timeout=10)
+    await emulator.wait_until(lambda: True)
+    bot = runner.bot
+
+    async def unsubscribed() -> bool:
+        return await bot.store.announcements.reminder_users("soon") == []
+
+    for _ in range(50):
+        if await unsubscribed():
+            break
+        await asyncio.sleep(0.1)
+    assert await unsubscribed()
+
+    first = await emulator.slash(fans.alice, "/remind off", drama="soon")
+    second = await emulator.slash(fans.alice, "/remind off", drama="soon")
+    assert "stopped your reminders earlier because your DMs were closed" in (first.content or "")
+    assert "DMs were closed" not in (second.content or "")

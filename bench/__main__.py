@@ -1,0 +1,149 @@
+"""``python -m bench``: every benchmark against the local emulator, then a table.
+
+Writes ``bench/results/latest.json`` and ``bench/results/latency.png``. Each figure is a
+median, a p99 or a ratio against a baseline measured in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import math
+import platform
+from dataclasses import asdict
+from datetime import UTC, datetime
+from typing import Any
+
+from bench import fanout, latency, memory, search, trivia_load
+from bench.harness import RESULTS, ratio
+
+
+def _fmt(value: float, digits: int = 2) -> str:
+    return "n/a" if math.isnan(value) else f"{value:.{digits}f}"
+
+
+def latency_table(results: list[latency.LatencyResult]) -> list[str]:
+    baseline = {r.rate: r.summary for r in results if r.bot == "baseline"}
+    lines = [
+        "| bot | interaction | load | p50 ms | p99 ms | p50 vs baseline | failed |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        load = "one at a time" if r.rate == 0 else f"{r.rate:.0f}/s"
+        base = baseline.get(r.rate)
+        versus = _fmt(ratio(r.summary.p50_ms, base.p50_ms)) + "x" if base else "n/a"
+        lines.append(
+            f"| {r.bot} | {r.action} | {load} | {_fmt(r.summary.p50_ms)} |"
+            f" {_fmt(r.summary.p99_ms)} | {versus} | {r.failed} |"
+        )
+    return lines
+
+
+def show(lines: list[str]) -> None:
+    """Print what was measured since the last call, so a long run shows progress."""
+    print("\n".join(lines), flush=True)
+    lines.clear()
+
+
+def plot(results: list[latency.LatencyResult]) -> None:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("matplotlib not installed (pip install -e '.[bench]'): no plot")
+        return
+    figure, axes = plt.subplots(figsize=(7, 4))
+    for bot in ("baseline", "fanbot"):
+        points = sorted((r.rate, r.summary) for r in results if r.bot == bot and r.rate > 0)
+        rates = [rate for rate, _ in points]
+        axes.plot(rates, [s.p50_ms for _, s in points], marker="o", label=f"{bot} p50")
+        axes.plot(
+            rates, [s.p99_ms for _, s in points], marker="x", linestyle="--", label=f"{bot} p99"
+        )
+    axes.set_xlabel("interactions per second")
+    axes.set_ylabel("dispatch to initial response (ms)")
+    axes.set_title("Interaction latency on the local emulator")
+    axes.legend()
+    axes.grid(alpha=0.3)
+    figure.tight_layout()
+    figure.savefig(RESULTS / "latency.png", dpi=100)
+
+
+async def main(quick: bool) -> None:
+    report: dict[str, Any] = {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+    }
+    lines: list[str] = []
+    if quick:
+        lat = await latency.run(sequential_count=50, rates=(50, 200), seconds=3)
+    else:
+        lat = await latency.run()
+    report["latency"] = [asdict(r) for r in lat]
+    lines += ["### Interaction latency", "", *latency_table(lat), ""]
+    show(lines)
+
+    fan = await fanout.run(guilds=200 if quick else 1000, lead_seconds=20 if quick else 40)
+    report["fanout"] = asdict(fan)
+    lines += [
+        "### Announcement fan-out (global limit 50 requests/s)",
+        "",
+        "| servers | first post after air | last post | posts/s | share of limit |"
+        " duplicates | misses | 429s honoured |",
+        "|---|---|---|---|---|---|---|---|",
+        f"| {fan.guilds} | {fan.first_post_s * 1000:.0f} ms | {fan.last_post_s:.1f} s |"
+        f" {fan.posts_per_second:.1f} | {fan.share_of_limit:.0%} | {fan.duplicates} |"
+        f" {fan.misses} | {fan.rate_limited} |",
+        "",
+    ]
+    show(lines)
+
+    start = await memory.run((1, 100) if quick else (1, 100, 1000))
+    report["startup"] = [asdict(r) for r in start]
+    lines += [
+        "### Memory and start-up",
+        "",
+        "| bot | servers | time to ready | RSS |",
+        "|---|---|---|---|",
+    ]
+    lines += [f"| {r.label} | {r.guilds} | {r.ready_s:.2f} s | {r.rss_mb:.0f} MB |" for r in start]
+    lines.append("")
+    show(lines)
+
+    found = await search.run(facts=20_000 if quick else 100_000, rounds=10 if quick else 30)
+    report["search"] = asdict(found)
+    lines += [
+        "### Fact search (store side)",
+        "",
+        "| facts | p50 ms | p99 ms |",
+        "|---|---|---|",
+        f"| {found.facts} | {_fmt(found.summary.p50_ms)} | {_fmt(found.summary.p99_ms)} |",
+        "",
+    ]
+
+    load = await trivia_load.run(games=20 if quick else 200, players=5, questions=2 if quick else 3)
+    report["trivia"] = asdict(load)
+    lines += [
+        "### Trivia load",
+        "",
+        "| games | players each | clicks | click-to-ack p50 | p99 | lost answers |",
+        "|---|---|---|---|---|---|",
+        f"| {load.games} | {load.players} | {load.clicks} | {_fmt(load.summary.p50_ms)} ms |"
+        f" {_fmt(load.summary.p99_ms)} ms | {load.lost} |",
+        "",
+    ]
+
+    show(lines)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "latest.json").write_text(json.dumps(report, indent=2))
+    plot(lat)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="smaller loads, for a smoke run")
+    asyncio.run(main(parser.parse_args().quick))
