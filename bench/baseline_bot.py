@@ -20,7 +20,7 @@ from bot.discord_urls import point_discord_at
 
 class BaselineBot(discord.Client):
     def __init__(self) -> None:
-        super().__init__(intents=discord.Intents.none(), guild_ready_timeout=0.1)
+        super().__init__(intents=discord.Intents.none())  # discord.py defaults, like ours
         self.tree = app_commands.CommandTree(self)
 
         @self.tree.command(name="ping", description="Answers pong.")

@@ -158,8 +158,9 @@ class Trivia(commands.GroupCog, group_name="trivia", group_description="Drama tr
         chosen = LeaderboardPeriod(period)
         since_at = chosen.since(discord.utils.utcnow())
         store = self.bot.store.trivia
-        rows = await store.leaderboard(interaction.guild_id, since_at)
-        own = await store.rank_of(interaction.guild_id, interaction.user.id, since_at)
+        rows, own = await store.leaderboard(
+            interaction.guild_id, since_at, asker_id=interaction.user.id
+        )
         embed = render_leaderboard(rows, chosen, interaction.user.id, own)
         await interaction.response.send_message(embed=embed)
 

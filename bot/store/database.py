@@ -104,6 +104,9 @@ class Database:
             await self.scalar(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             await self.scalar("PRAGMA foreign_keys = ON")
             await self.scalar("PRAGMA journal_mode = WAL")
+            # In WAL mode a commit survives a killed process without an fsync per commit;
+            # only a power loss can take the last commits (never corrupt the file).
+            await self.scalar("PRAGMA synchronous = NORMAL")
             for migration in migrations[version:]:
                 await self._apply(migration.version, migration.name, migration.sql)
         except sqlite3.OperationalError as error:

@@ -161,14 +161,32 @@ class TriviaStore:
     # -- scores ---------------------------------------------------------------------------
 
     async def leaderboard(
-        self, guild_id: int, since_at: datetime | None, limit: int = 10
-    ) -> list[LeaderboardRow]:
-        """The server's best players since ``since_at`` (None: all time); ties share a rank."""
+        self,
+        guild_id: int,
+        since_at: datetime | None,
+        limit: int = 10,
+        asker_id: int | None = None,
+    ) -> tuple[list[LeaderboardRow], LeaderboardRow | None]:
+        """The server's best players since ``since_at`` (None: all time), ties sharing a rank,
+        and the asker's own row, in one query."""
         rows = await self._db.fetch_all(
-            f"{_RANKED} ORDER BY rank, correct DESC, user_id LIMIT ?",
-            (guild_id, _since(since_at), limit),
+            f"SELECT * FROM ({_RANKED}) WHERE position <= ? OR user_id = ? ORDER BY position",
+            (guild_id, _since(since_at), limit, asker_id),
         )
-        return [LeaderboardRow(r["rank"], r["user_id"], r["points"], r["correct"]) for r in rows]
+        board = [
+            LeaderboardRow(r["rank"], r["user_id"], r["points"], r["correct"])
+            for r in rows
+            if r["position"] <= limit
+        ]
+        asker = next(
+            (
+                LeaderboardRow(r["rank"], r["user_id"], r["points"], r["correct"])
+                for r in rows
+                if r["user_id"] == asker_id
+            ),
+            None,
+        )
+        return board, asker
 
     async def rank_of(
         self, guild_id: int, user_id: int, since_at: datetime | None
@@ -206,7 +224,8 @@ class TriviaStore:
 
 _RANKED = (
     "SELECT user_id, SUM(points) AS points, SUM(correct) AS correct,"
-    " RANK() OVER (ORDER BY SUM(points) DESC) AS rank"
+    " RANK() OVER (ORDER BY SUM(points) DESC) AS rank,"
+    " ROW_NUMBER() OVER (ORDER BY SUM(points) DESC, SUM(correct) DESC, user_id) AS position"
     " FROM trivia_results WHERE guild_id = ? AND answered_at >= ? GROUP BY user_id"
 )
 

@@ -234,7 +234,7 @@ async def interaction_callback(call: Call) -> Any:
         raise UNKNOWN_INTERACTION
     rtype, data = int(body.get("type", 0)), body.get("data") or {}
     message = _apply_callback(emu, inter, rtype, data)
-    inter.response_type, inter.responded, inter.response_body = rtype, Stamp(), body
+    inter.response_type, inter.responded, inter.response_body = rtype, call.received, body
     emu.world.responses.append((inter.responded, inter.id, rtype, body))
     inter.touch()
     emu.notify()

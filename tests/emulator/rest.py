@@ -39,6 +39,7 @@ class Call:
     params: dict[str, str]
     body: Any
     query: dict[str, str]
+    received: Stamp  # when the request arrived, before the emulator's own checks
 
     def int_param(self, name: str) -> int:
         value = self.params[name]
@@ -154,11 +155,12 @@ class RestApi:
             self._record(method, path, 429, 0, "You are being rate limited.")
             return json_bytes(429, verdict.limited, verdict.headers)
         body: Any = None
+        received = Stamp()
         try:
             body = await self._read_body(request)
             if isinstance(body, dict | list):
                 self.emu.spec.check(route.template, method, body)
-            call = Call(self.emu, request, params, body, dict(request.query))
+            call = Call(self.emu, request, params, body, dict(request.query), received)
             data = await route.handler(call)
         except DiscordError as err:
             self._blame_interaction(params, err)

@@ -91,7 +91,9 @@ async def test_leaderboard_sums_points_answered_within_the_period(store: Store) 
     def board(period: LeaderboardPeriod) -> list[tuple[int, int, int]]:
         return [(r.rank, r.user_id, r.points) for r in rows[period]]
 
-    rows = {p: await store.trivia.leaderboard(GUILD, p.since(WEDNESDAY)) for p in LeaderboardPeriod}
+    rows = {
+        p: (await store.trivia.leaderboard(GUILD, p.since(WEDNESDAY)))[0] for p in LeaderboardPeriod
+    }
     assert board(LeaderboardPeriod.ALL) == [(1, ALICE, 27), (2, BOB, 25)]
     assert board(LeaderboardPeriod.MONTH) == [(1, BOB, 25), (2, ALICE, 12)]
     assert board(LeaderboardPeriod.WEEK) == [(1, BOB, 11), (2, ALICE, 0)]
@@ -105,13 +107,14 @@ async def test_leaderboard_is_per_server_and_ties_share_a_rank(store: Store) -> 
         result(0, (ALICE, 14, 1, WEDNESDAY), (BOB, 14, 1, WEDNESDAY), (CARA, 10, 1, WEDNESDAY)),
     )
     await store.trivia.record_question(there, OTHER_GUILD, result(0, (CARA, 15, 1, WEDNESDAY)))
-    rows = await store.trivia.leaderboard(GUILD, None)
+    rows, _ = await store.trivia.leaderboard(GUILD, None)
     assert [(r.rank, r.points) for r in rows] == [(1, 14), (1, 14), (3, 10)]
     cara = await store.trivia.rank_of(GUILD, CARA, None)
     assert cara is not None and (cara.rank, cara.points) == (3, 10)
     assert await store.trivia.rank_of(OTHER_GUILD, ALICE, None) is None
-    top = await store.trivia.leaderboard(GUILD, None, limit=2)
+    top, asker = await store.trivia.leaderboard(GUILD, None, limit=2, asker_id=CARA)
     assert len(top) == 2
+    assert asker is not None and (asker.rank, asker.user_id) == (3, CARA)
 
 
 async def test_score_counts_points_games_correct_answers_and_best_streak(store: Store) -> None:
