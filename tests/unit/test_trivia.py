@@ -32,7 +32,8 @@ from bot.domain.trivia import (
     pick_questions,
     speed_bonus,
 )
-from bot.domain.trivia.questions import ACTOR_DECOYS, MASK
+from bot.domain.trivia.decoys import ACTOR_DECOYS
+from bot.domain.trivia.questions import MASK
 from tests.builders import VALID_DRAMA
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "dramas"
