@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+import aiohttp
 import discord
 
 from bot.domain.announcements import (
@@ -28,6 +29,7 @@ from bot.domain.models import Drama, Episode
 from bot.store.announcements import Claim
 from bot.ui.announcements import (
     delivery_failure,
+    failure_reason,
     render_airing,
     render_direct_reminder,
     render_reminder,
@@ -40,18 +42,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 FAN_OUT_CONCURRENCY = 64
-MISSING_SEND = "missing Send Messages or Embed Links"
-DELETED_CHANNEL = "the channel was deleted"
-DM_CLOSED_CODE = 50007
-
-
-def failure_reason(error: discord.HTTPException) -> str:
-    """What an admin should read in /announce status."""
-    if isinstance(error, discord.Forbidden):
-        return MISSING_SEND
-    if isinstance(error, discord.NotFound):
-        return DELETED_CHANNEL
-    return f"Discord answered {error.status} ({error.text or 'no detail'})"
+# How long a stopping bot lets announcements in flight finish (Docker kills after 10 s).
+# What is cut off stays claimed and is resent, with the same nonce, by the next start.
+DRAIN_SECONDS = 7.0
+# What can go wrong on the way to Discord, besides an HTTP error answer.
+NETWORK_ERRORS = (aiohttp.ClientError, OSError, TimeoutError)
 
 
 def announcement_mentions(role_id: int | None) -> discord.AllowedMentions:
@@ -71,7 +66,7 @@ class Announcer:
         self._semaphore = asyncio.Semaphore(FAN_OUT_CONCURRENCY)
         self._running: set[asyncio.Task[object]] = set()
 
-    async def drain(self, timeout: float = 10.0) -> None:
+    async def drain(self, timeout: float = DRAIN_SECONDS) -> None:
         """Let running jobs finish their sends (each is claimed, so none repeats), then stop."""
         running = [t for t in self._running if not t.done()]
         if not running:
@@ -91,12 +86,16 @@ class Announcer:
             return None
         return drama, episode, len(episodes)
 
-    async def run(self, job: PlannedJob) -> None:
-        """One scheduler job: announce to every server (or fan) concerned, concurrently."""
+    def _track(self) -> None:
+        """Count the current task as running work, which close() lets finish."""
         task = asyncio.current_task()
         if task is not None:
             self._running.add(task)
             task.add_done_callback(self._running.discard)
+
+    async def run(self, job: PlannedJob) -> None:
+        """One scheduler job: announce to every server (or fan) concerned, concurrently."""
+        self._track()
         found = self._episode(job.drama_slug, job.episode_number)
         if found is None:
             log.warning("job %s: episode no longer exists; nothing to announce", job.job_id)
@@ -115,6 +114,7 @@ class Announcer:
 
     async def catch_up(self, now_at: datetime) -> None:
         """Post what aired while the bot was away (within the window); record older misses."""
+        self._track()
         store = self.bot.store.announcements
         window = timedelta(minutes=self.bot.settings.catchup_minutes)
         owed = catch_up(
@@ -167,7 +167,7 @@ class Announcer:
             return
         try:
             message_id = await send()
-        except discord.HTTPException as error:
+        except (discord.HTTPException, *NETWORK_ERRORS) as error:
             reason = failure_reason(error)
             log.warning(
                 "%s for %s episode %s failed in guild/user %s channel %s: %s",
@@ -189,7 +189,7 @@ class Announcer:
                 await store.record_failure(
                     key.target_id, delivery_failure(channel_id, reason), discord.utils.utcnow()
                 )
-            elif isinstance(error, discord.Forbidden):
+            elif isinstance(error, discord.Forbidden):  # the fan's DMs are closed
                 await store.close_dms(key.target_id, discord.utils.utcnow())
             return
         await store.settle(

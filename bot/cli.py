@@ -86,9 +86,14 @@ async def run_bot(settings: Settings, *, sync_only: bool = False) -> int:
             await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
             if stop.is_set():
                 log.info("stop signal received; closing the gateway, scheduler and database")
+                if not bot.is_ready():  # still starting up: stop setup_hook where it is
+                    runner.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await runner
                 await bot.close()
             stopper.cancel()
-            await runner
+            with contextlib.suppress(asyncio.CancelledError):
+                await runner
     except discord.LoginFailure:
         print("fanbot: Discord refused DISCORD_TOKEN (login failed)", file=sys.stderr)
         return EXIT_PROBLEMS

@@ -206,13 +206,16 @@ class FanBot(commands.Bot):
             log.warning("could not answer interaction %s: %s", interaction.id, error)
 
     async def close(self) -> None:
-        """Gateway closed first, then the store: nothing writes after it is closed."""
+        """Stop taking work, let announcements in flight finish their sends, then close the
+        gateway and HTTP, and the store last: nothing writes after it is closed."""
         self.pagers.close()
+        if self._airing is not None:
+            self._airing.pause()
+        await self.announcer.drain()
         await self.trivia.close()
         if self._airing is not None:
             self._airing.shutdown()
         await super().close()
-        await self.announcer.drain()
         for task in list(self._background):
             task.cancel()
         if self._background:

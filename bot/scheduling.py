@@ -58,6 +58,11 @@ class AiringScheduler:
             replace_existing=True,
         )
 
+    def pause(self) -> None:
+        """No new job starts (running ones go on); used first when the bot stops."""
+        if self._scheduler.running:
+            self._scheduler.pause()
+
     def shutdown(self) -> None:
         if self._scheduler.running:
             self._scheduler.shutdown(wait=False)

@@ -49,6 +49,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CLOSE_TIMEOUT_SECONDS = 5.0
+STOPPED_BY_BOT = 0  # ``stopped_by`` when the game could not go on (no permission, an error)
 
 
 def questions_for(
@@ -116,6 +117,7 @@ class TriviaSessions:
         self._by_channel: dict[int, TriviaSession] = {}
         self._by_game: dict[int, TriviaSession] = {}
         self._starting: set[int] = set()
+        self.closing = False
 
     def __len__(self) -> int:
         return len(self._by_game)
@@ -129,8 +131,8 @@ class TriviaSessions:
     # -- starting -----------------------------------------------------------------------
 
     def reserve(self, channel_id: int) -> bool:
-        """Claim the channel while a game is being prepared; False if it is taken."""
-        if channel_id in self._by_channel or channel_id in self._starting:
+        """Claim the channel while a game is being prepared; False if taken or shutting down."""
+        if self.closing or channel_id in self._by_channel or channel_id in self._starting:
             return False
         self._starting.add(channel_id)
         return True
@@ -232,6 +234,21 @@ class TriviaSessions:
         return self._bot.get_partial_messageable(game.channel_id, guild_id=game.guild_id)
 
     async def _run(self, session: TriviaSession) -> None:
+        """Play the game; whatever goes wrong, players still get an ending and the scores."""
+        try:
+            await self._play(session)
+        except Exception:
+            log.exception(
+                "trivia game %s in guild %s channel %s broke off; ending it",
+                session.game_id,
+                session.game.guild_id,
+                session.game.channel_id,
+            )
+            if session.stopped_by is None:
+                session.stopped_by = STOPPED_BY_BOT
+        await self._finish(session)
+
+    async def _play(self, session: TriviaSession) -> None:
         game = session.game
         total = len(game.questions)
         channel = self._channel(game)
@@ -260,8 +277,8 @@ class TriviaSessions:
                     game.channel_id,
                     error,
                 )
-                game.stop()
-                await store.end_game(session.game_id, GameState.STOPPED, discord.utils.utcnow())
+                session.stopped_by = STOPPED_BY_BOT
+                session.message_id = None  # the open question was never posted
                 return
             await store.set_current_message(session.game_id, index, message.id)
             session.message_id = message.id
@@ -280,7 +297,6 @@ class TriviaSessions:
                     session.game_id, index, disabled=True, correct_index=question.correct_index
                 ),
             )
-        await self._finish(session)
 
     async def _wait_for_close(self, session: TriviaSession) -> None:
         loop = asyncio.get_running_loop()
@@ -380,6 +396,7 @@ class TriviaSessions:
 
     async def close(self) -> None:
         """Cancel every game (bot shutdown); their store rows stay ``running``."""
+        self.closing = True
         tasks = [s.task for s in self._by_game.values() if s.task is not None]
         for task in tasks:
             task.cancel()

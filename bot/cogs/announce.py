@@ -6,11 +6,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.announcer import failure_reason
 from bot.client import FanBot
 from bot.cogs.drama_option import drama_autocomplete, resolve_drama
 from bot.cogs.permissions import missing_to_post
 from bot.ui.announcements import (
+    failure_reason,
     lead_set,
     missing_permissions,
     nothing_to_test,

@@ -24,6 +24,7 @@ from bot.trivia_sessions import new_game_rng, questions_for
 from bot.ui.trivia import (
     NO_GAME_HERE,
     ONLY_STARTER_STOPS,
+    RESTARTING,
     TYPED_NEEDS_INTENT,
     already_running,
     cannot_post,
@@ -83,6 +84,9 @@ class Trivia(commands.GroupCog, group_name="trivia", group_description="Drama tr
             return
         found = await resolve_drama(interaction, drama)
         if found is None:
+            return
+        if sessions.closing:
+            await interaction.response.send_message(RESTARTING, ephemeral=True)
             return
         if not sessions.reserve(channel_id):
             running = sessions.in_channel(channel_id)

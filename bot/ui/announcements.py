@@ -177,6 +177,17 @@ def render_status(
     return embed
 
 
+def failure_reason(error: Exception) -> str:
+    """What an admin should read in /announce status about a failed post."""
+    if isinstance(error, discord.Forbidden):
+        return "missing Send Messages or Embed Links"
+    if isinstance(error, discord.NotFound):
+        return "the channel was deleted"
+    if isinstance(error, discord.HTTPException):
+        return f"Discord answered {error.status} ({clip(error.text or 'no detail', 200)})"
+    return f"Discord could not be reached ({clip(str(error) or type(error).__name__, 200)})"
+
+
 def delivery_failure(channel_id: int, reason: str) -> str:
     return f"{reason} in <#{channel_id}>"
 

@@ -49,6 +49,7 @@ ALREADY_ANSWERED = "You already answered this question."
 TOO_LATE = "Too late: this question is closed."
 GAME_ENDED = "This game has ended."
 INTERRUPTED = "This game ended when the bot restarted."
+RESTARTING = "I'm restarting right now: start the game again in a minute."
 NO_GAME_HERE = "No trivia game is running in this channel."
 ONLY_STARTER_STOPS = (
     "Only the player who started this game, or someone with **Manage Messages**, can stop it."

@@ -69,3 +69,18 @@ async def test_fanbot_run_stops_cleanly_on_a_signal(
     assert "stop signal received" in log and "stopped" in log
     assert "Traceback" not in log
     assert "DISCORD_TOKEN" not in log and emulator.token not in log
+
+
+async def test_fanbot_run_stopped_while_starting_up_exits_cleanly(
+    emulator: DiscordEmulator, fans: Fans, tmp_path: Path
+) -> None:
+    emulator.delay_responses(0.5)  # a slow Discord: the signal lands during start-up
+    process = await fanbot_process(tmp_path, operator_env(emulator, tmp_path), "run")
+    await asyncio.sleep(1.5)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = await asyncio.wait_for(process.communicate(), 30)
+
+    log = stderr.decode()
+    assert process.returncode == 0, log
+    assert "Traceback" not in log
+    assert emulator.gateway.count("READY") == 0
