@@ -143,6 +143,8 @@ class FanBot(commands.Bot):
         await self.catalogue.refresh()
         if self._airing is not None:
             await self._airing.replan()
+            # An episode moved to an instant already past is owed now, not never.
+            self.run_in_background(self.announcer.catch_up(discord.utils.utcnow()))
         return outcomes
 
     def _sync_scope(self) -> discord.Object | None:

@@ -91,6 +91,8 @@ class AiringScheduler:
             )
         }
         for job_id in set(self._planned) - set(wanted):
+            if self._planned[job_id].run_at <= now_at:
+                continue  # due this very moment: let it fire (its claims keep it to once)
             if self._scheduler.get_job(job_id) is not None:
                 self._scheduler.remove_job(job_id)
         for job_id, job in wanted.items():

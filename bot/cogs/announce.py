@@ -61,6 +61,7 @@ class Announce(
                     missing_permissions(channel.id, missing), ephemeral=True
                 )
                 return
+        await interaction.response.defer(thinking=True)  # writes may wait on SQLite's lock
         await self.bot.store.announcements.subscribe(
             interaction.guild.id, found.slug, channel.id, discord.utils.utcnow()
         )
@@ -68,7 +69,7 @@ class Announce(
             interaction.guild.id, None, discord.utils.utcnow()
         )
         await self.bot.airing.replan()
-        await interaction.response.send_message(now_announcing(found, channel.id))
+        await interaction.followup.send(now_announcing(found, channel.id))
 
     @app_commands.command(name="role", description="The role announcements ping (none to stop).")
     @app_commands.describe(role="The role to ping; leave empty for no ping.")
@@ -77,10 +78,11 @@ class Announce(
     ) -> None:
         assert interaction.guild_id is not None
         role_id = role.id if role else None
+        await interaction.response.defer(thinking=True)  # a write may wait on SQLite's lock
         await self.bot.store.announcements.set_role(
             interaction.guild_id, role_id, discord.utils.utcnow()
         )
-        await interaction.response.send_message(role_set(role_id))
+        await interaction.followup.send(role_set(role_id))
 
     @app_commands.command(name="lead", description="Also remind this many minutes before.")
     @app_commands.describe(minutes="Minutes before each airing (0 turns reminders off).")
@@ -90,11 +92,12 @@ class Announce(
         minutes: app_commands.Range[int, 0, MAX_LEAD_MINUTES],
     ) -> None:
         assert interaction.guild_id is not None
+        await interaction.response.defer(thinking=True)  # a write may wait on SQLite's lock
         await self.bot.store.announcements.set_lead(
             interaction.guild_id, minutes, discord.utils.utcnow()
         )
         await self.bot.airing.replan()
-        await interaction.response.send_message(lead_set(minutes))
+        await interaction.followup.send(lead_set(minutes))
 
     @app_commands.command(name="off", description="Stop announcing a drama (or all).")
     @app_commands.describe(drama="Which drama; leave empty to stop everything.")
@@ -106,11 +109,12 @@ class Announce(
             found = await resolve_drama(interaction, drama)
             if found is None:
                 return
+        await interaction.response.defer(thinking=True)  # a write may wait on SQLite's lock
         count = await self.bot.store.announcements.unsubscribe(
             interaction.guild_id, found.slug if found else None
         )
         await self.bot.airing.replan()
-        await interaction.response.send_message(stopped(found, count))
+        await interaction.followup.send(stopped(found, count))
 
     @app_commands.command(name="status", description="What this server announces, and where.")
     async def status(self, interaction: discord.Interaction) -> None:

@@ -47,10 +47,11 @@ class Dramas(commands.GroupCog, group_name="drama", group_description="The drama
         found = await resolve_drama(interaction, drama)
         if found is None or interaction.guild_id is None:
             return
+        await interaction.response.defer(thinking=True)  # a write may wait on SQLite's lock
         await self.bot.store.guilds.set_default_drama(
             interaction.guild_id, found.slug, discord.utils.utcnow()
         )
-        await interaction.response.send_message(default_set(found))
+        await interaction.followup.send(default_set(found))
 
 
 async def setup(bot: FanBot) -> None:

@@ -125,10 +125,11 @@ class Facts(commands.GroupCog, group_name="fact", group_description="Facts about
         if found is None:
             return
         draft = FactDraft(text.strip(), topic.strip().lower() if topic else None, source)
+        await interaction.response.defer(thinking=True)  # a write may wait on SQLite's lock
         fact = await self.bot.store.facts.add(
             found.slug, draft, interaction.user.id, discord.utils.utcnow()
         )
-        await interaction.response.send_message(fact_added(fact, found))
+        await interaction.followup.send(fact_added(fact, found))
 
     @app_commands.command(name="remove", description="Remove a community fact (Manage Server).")
     @app_commands.describe(id="The fact's number, as /fact search shows it.")
@@ -137,13 +138,19 @@ class Facts(commands.GroupCog, group_name="fact", group_description="Facts about
     async def remove(
         self, interaction: discord.Interaction, id: app_commands.Range[int, 1]
     ) -> None:
+        fact = await self.bot.store.facts.get(id)
+        if fact is None:
+            await interaction.response.send_message(fact_not_found(id), ephemeral=True)
+            return
+        if fact.from_data_file:
+            await interaction.response.send_message(fact_from_data_file(id), ephemeral=True)
+            return
+        await interaction.response.defer(thinking=True)  # a write may wait on SQLite's lock
         outcome = await self.bot.store.facts.remove_community_fact(id)
         if outcome is RemoveOutcome.REMOVED:
-            await interaction.response.send_message(fact_removed(id))
-        elif outcome is RemoveOutcome.NOT_FOUND:
-            await interaction.response.send_message(fact_not_found(id), ephemeral=True)
-        else:
-            await interaction.response.send_message(fact_from_data_file(id), ephemeral=True)
+            await interaction.followup.send(fact_removed(id))
+        else:  # removed meanwhile by someone else
+            await interaction.followup.send(fact_not_found(id))
 
 
 async def setup(bot: FanBot) -> None:

@@ -53,10 +53,11 @@ class Remind(commands.GroupCog, group_name="remind", group_description="Your own
         found = await resolve_drama(interaction, drama)
         if found is None:
             return
+        await interaction.response.defer(ephemeral=True, thinking=True)  # a write follows
         was_on = await self.bot.store.announcements.remove_reminder(interaction.user.id, found.slug)
         await self.bot.airing.replan()
         text = await self._with_notice(interaction.user.id, remind_off(found, was_on))
-        await interaction.response.send_message(text, ephemeral=True)
+        await interaction.followup.send(text, ephemeral=True)
 
 
 async def setup(bot: FanBot) -> None:

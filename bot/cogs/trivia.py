@@ -107,6 +107,8 @@ class Trivia(commands.GroupCog, group_name="trivia", group_description="Drama tr
             if not picked:
                 await interaction.response.send_message(no_questions(found.title), ephemeral=True)
                 return
+            # Writing may wait on SQLite's lock: take the interaction off the 3 s clock first.
+            await interaction.response.defer(thinking=True)
             session = await sessions.create(
                 guild_id=interaction.guild_id,
                 channel_id=channel_id,
@@ -127,7 +129,7 @@ class Trivia(commands.GroupCog, group_name="trivia", group_description="Drama tr
             seed,
         )
         try:
-            await interaction.response.send_message(
+            await interaction.followup.send(
                 game_starting(interaction.user.id, found.title, len(picked), seconds, typed)
             )
         finally:

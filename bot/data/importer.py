@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.data.loader import DataFileError, drama_files_in, load_drama_file
-from bot.domain.models import DramaFile, ImportResult
+from bot.domain.models import DramaFile, ImportResult, Person
 from bot.store.dramas import DramaStore
 
 log = logging.getLogger(__name__)
@@ -31,10 +32,22 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
+def _person_line(path: Path, person_id: str) -> int:
+    """The line of ``id: person_id`` in a file, for an error about that person."""
+    pattern = re.compile(rf"^\s*(?:-\s*)?id:\s*['\"]?{re.escape(person_id)}['\"]?\s*$")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next((n for n, line in enumerate(lines, 1) if pattern.match(line)), 1)
+
+
 def validate_files(paths: Iterable[Path]) -> list[tuple[Path, DramaFile | DataFileError]]:
-    """Load each file; a slug already used by an earlier file is an error on the later one."""
+    """Load each file; what an earlier file already defines otherwise is an error on the later.
+
+    Slugs are unique; people are shared between dramas, so a person listed in two files
+    must be listed the same way, or each start would overwrite the other file's version.
+    """
     loaded: list[tuple[Path, DramaFile | DataFileError]] = []
     slugs: dict[str, Path] = {}
+    people: dict[str, tuple[Person, Path]] = {}
     for path in expand_paths(paths):
         try:
             drama_file = load_drama_file(path)
@@ -46,7 +59,18 @@ def validate_files(paths: Iterable[Path]) -> list[tuple[Path, DramaFile | DataFi
             message = f"slug: {slug!r} is already used by {slugs[slug]}"
             loaded.append((path, DataFileError(path, 1, message)))
             continue
+        clash = next(
+            (p for p in drama_file.people if p.id in people and people[p.id][0] != p), None
+        )
+        if clash is not None:
+            message = (
+                f"people: {clash.id!r} is defined differently in {people[clash.id][1]};"
+                " list a shared person the same way in every file"
+            )
+            loaded.append((path, DataFileError(path, _person_line(path, clash.id), message)))
+            continue
         slugs[slug] = path
+        people.update({p.id: (p, path) for p in drama_file.people})
         loaded.append((path, drama_file))
     return loaded
 

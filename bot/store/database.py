@@ -18,7 +18,7 @@ from typing import Any
 import aiosqlite
 
 from bot.domain.schedule import require_utc
-from bot.store.migrations import all_migrations
+from bot.store.migrations import Migration, all_migrations
 
 log = logging.getLogger(__name__)
 
@@ -108,19 +108,27 @@ class Database:
             # only a power loss can take the last commits (never corrupt the file).
             await self.scalar("PRAGMA synchronous = NORMAL")
             for migration in migrations[version:]:
-                await self._apply(migration.version, migration.name, migration.sql)
+                await self._apply(migration)
         except sqlite3.OperationalError as error:
             raise StoreError(f"cannot write {self.path}: {error}") from error
 
-    async def _apply(self, version: int, name: str, sql: str) -> None:
-        log.info("applying migration %s to %s", name, self.path)
-        script = f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;"
+    async def _apply(self, migration: Migration) -> None:
+        """One migration in one transaction, skipped if another process applied it first."""
+        connection = self._connection
+        await connection.execute("BEGIN IMMEDIATE")
         try:
-            await self._connection.executescript(script)
-        except sqlite3.Error:
-            if self._connection.in_transaction:
-                await self._connection.execute("ROLLBACK")
+            if await self.scalar("PRAGMA user_version") >= migration.version:
+                await connection.execute("ROLLBACK")
+                return
+            log.info("applying migration %s to %s", migration.name, self.path)
+            for statement in migration.statements:
+                await connection.execute(statement)
+            await connection.execute(f"PRAGMA user_version = {migration.version}")
+        except BaseException:
+            if connection.in_transaction:
+                await connection.execute("ROLLBACK")
             raise
+        await connection.execute("COMMIT")
 
     async def close(self) -> None:
         """Checkpoint and close; safe to call twice."""

@@ -10,9 +10,14 @@ import discord
 from bot.domain.announcements import AnnounceSettings, Subscription
 from bot.domain.models import AiringStatus, Drama, Episode
 from bot.domain.schedule import episode_status, format_local, weekly_slot
-from bot.domain.text import EMBED_DESCRIPTION_LIMIT, EMBED_TITLE_LIMIT, clip
+from bot.domain.text import (
+    EMBED_DESCRIPTION_LIMIT,
+    EMBED_FIELD_VALUE_LIMIT,
+    EMBED_TITLE_LIMIT,
+    clip,
+)
 from bot.ui.about import format_duration
-from bot.ui.formatting import discord_timestamp, permission_labels
+from bot.ui.formatting import discord_timestamp, fit_embed, permission_labels
 
 ACCENT = discord.Colour(0xF1C40F)
 STATUS_WORDS = {
@@ -135,7 +140,8 @@ def role_set(role_id: int | None) -> str:
 def lead_set(minutes: int) -> str:
     if minutes == 0:
         return "No reminder before airings."
-    return f"I'll also post a reminder {minutes} minutes before each airing."
+    unit = "minute" if minutes == 1 else "minutes"
+    return f"I'll also post a reminder {minutes} {unit} before each airing."
 
 
 def stopped(drama: Drama | None, count: int) -> str:
@@ -156,7 +162,9 @@ def render_status(
         for s in subscriptions
     ] or ["Nothing yet. Start with `/announce channel`."]
     embed = discord.Embed(
-        title="Announcements in this server", description="\n".join(lines), colour=ACCENT
+        title="Announcements in this server",
+        description=clip("\n".join(lines), EMBED_DESCRIPTION_LIMIT),
+        colour=ACCENT,
     )
     embed.add_field(name="Ping", value=role_ping(settings.role_id) or "nobody")
     embed.add_field(
@@ -173,8 +181,9 @@ def render_status(
             if settings.last_failure_at
             else ""
         )
-        embed.add_field(name="Last failure", value=f"{settings.last_failure}{when}", inline=False)
-    return embed
+        failure = clip(f"{settings.last_failure}{when}", EMBED_FIELD_VALUE_LIMIT)
+        embed.add_field(name="Last failure", value=failure, inline=False)
+    return fit_embed(embed)
 
 
 def failure_reason(error: Exception) -> str:

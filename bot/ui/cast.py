@@ -17,7 +17,7 @@ from bot.domain.text import (
     EMBED_TITLE_LIMIT,
     clip,
 )
-from bot.ui.formatting import human_list
+from bot.ui.formatting import fit_embed, human_list
 
 ACCENT = discord.Colour(0x9B59B6)
 LINES_PER_PAGE = 15
@@ -91,7 +91,7 @@ def render_person(
             value=clip(", ".join(person.known_for), EMBED_FIELD_VALUE_LIMIT),
             inline=False,
         )
-    return embed
+    return fit_embed(embed)
 
 
 def no_person_found(typed: str, suggestions: Sequence[str]) -> str:

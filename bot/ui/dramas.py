@@ -16,7 +16,7 @@ from bot.domain.text import (
     MESSAGE_LIMIT,
     clip,
 )
-from bot.ui.formatting import discord_timestamp, human_list
+from bot.ui.formatting import discord_timestamp, fit_embed, human_list
 
 ACCENT = discord.Colour(0xE91E63)
 STATUS_LABELS = {
@@ -113,7 +113,7 @@ def render_drama_info(
     if episodes:
         local = format_local(episodes[0].airs_at, drama.schedule.timezone, with_date=False)
         embed.set_footer(text=f"Times in {drama.schedule.timezone} ({local} slot)")
-    return embed
+    return fit_embed(embed)
 
 
 def default_set(drama: Drama) -> str:

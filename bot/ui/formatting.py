@@ -6,7 +6,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Literal
 
+import discord
+
 from bot.domain.schedule import require_utc
+from bot.domain.text import EMBED_TOTAL_LIMIT, clip
 
 TimestampStyle = Literal["f", "F", "d", "D", "t", "T", "R"]
 
@@ -36,3 +39,15 @@ PERMISSION_LABELS = {
 def permission_labels(names: Sequence[str]) -> list[str]:
     """Discord's own names for permissions (``send_messages`` -> ``Send Messages``)."""
     return [PERMISSION_LABELS.get(n, n.replace("_", " ").title()) for n in names]
+
+
+def fit_embed(embed: discord.Embed) -> discord.Embed:
+    """Make an embed fit Discord's 6,000-character total: the description is shortened
+    first, then fields are dropped from the end."""
+    excess = len(embed) - EMBED_TOTAL_LIMIT
+    if excess > 0 and embed.description:
+        keep = max(len(embed.description) - excess, 200)
+        embed.description = clip(embed.description, keep)
+    while len(embed) > EMBED_TOTAL_LIMIT and embed.fields:
+        embed.remove_field(len(embed.fields) - 1)
+    return embed

@@ -14,7 +14,9 @@ from pathlib import Path
 import pytest
 
 from bot.client import FanBot
-from bot.domain.announcements import AnnouncementKind, DeliveryState, PlannedJob
+from bot.domain.announcements import AnnouncementKind, DeliveryKey, DeliveryState, PlannedJob
+from bot.store import Store
+from bot.store.announcements import Claim
 from tests.e2e.conftest import FanbotRunner, Fans, fanbot_settings
 from tests.emulator import Channel, DiscordEmulator, Guild, User
 
@@ -81,11 +83,15 @@ async def subscribe(
         await emulator.slash(admin, "/announce role", role=role_id)
 
 
-async def second_server(emulator: DiscordEmulator) -> tuple[Guild, Channel, User]:
+async def second_server(emulator: DiscordEmulator, bot: FanBot) -> tuple[Guild, Channel, User]:
+    """Another server joins; returns once the bot has its GUILD_CREATE."""
     guild = emulator.add_guild("Second Fans")
     channel = emulator.add_channel(guild, "episodes")
     admin = emulator.add_user("second-mod", guild=guild, manage_guild=True)
-    await emulator.wait_until(lambda: True)
+    for _ in range(100):
+        if bot.get_guild(guild.id) is not None and bot.get_channel(channel.id) is not None:
+            break
+        await asyncio.sleep(0.02)
     return guild, channel, admin
 
 
@@ -100,8 +106,7 @@ async def test_an_episode_is_announced_once_in_every_subscribed_server_with_its_
 ) -> None:
     ping = emulator.add_role(fans.guild, "Episode Ping")
     await subscribe(emulator, admin, fans.announcements, ping.id)
-    _, other_channel, other_admin = await second_server(emulator)
-    await asyncio.sleep(0.2)  # the bot learns of the new server from GUILD_CREATE
+    _, other_channel, other_admin = await second_server(emulator, runner.bot)
     await subscribe(emulator, other_admin, other_channel)
 
     first = await emulator.wait_for_message(fans.announcements, "Episode 1", timeout=10)
@@ -110,6 +115,9 @@ async def test_an_episode_is_announced_once_in_every_subscribed_server_with_its_
 
     assert posts(emulator, fans.announcements) == ["Episode 1 of Soon Drama is out now!"]
     assert posts(emulator, other_channel) == ["Episode 1 of Soon Drama is out now!"]
+    description = first.embeds[0]["description"]
+    assert "**Episode 1 of 2** on Netflix" in description
+    assert f"<t:{int(airs_at.timestamp())}:F>" in description and "WIB" in description
     assert first.content == f"<@&{ping.id}>"
     assert first.allowed_mentions == {"parse": [], "roles": [ping.id]}
     assert second.content == "" and second.allowed_mentions == {"parse": []}
@@ -121,8 +129,7 @@ async def test_a_server_whose_channel_refuses_is_recorded_and_others_still_get_t
     runner: FanbotRunner, emulator: DiscordEmulator, fans: Fans, admin: User
 ) -> None:
     await subscribe(emulator, admin, fans.announcements)
-    _, other_channel, other_admin = await second_server(emulator)
-    await asyncio.sleep(0.2)
+    _, other_channel, other_admin = await second_server(emulator, runner.bot)
     await subscribe(emulator, other_admin, other_channel)
     emulator.set_bot_can_send(fans.announcements, False)
 
@@ -171,7 +178,7 @@ async def test_overlapping_jobs_a_reimport_and_a_reconnect_never_post_twice(
 async def test_a_bot_down_past_the_catch_up_window_posts_nothing_stale(
     emulator: DiscordEmulator, fans: Fans, admin: User, tmp_path: Path
 ) -> None:
-    airs_at = in_seconds(2)
+    airs_at = in_seconds(4)
     data = soon_drama(tmp_path / "dramas", airs_at)
     settings = fanbot_settings(emulator, tmp_path, data, FANBOT_CATCHUP_MINUTES="0")
     runner = FanbotRunner(emulator, settings)
@@ -199,7 +206,7 @@ async def test_a_lead_time_posts_a_reminder_before_the_episode(
     try:
         await subscribe(emulator, admin, fans.announcements)
         reply = await emulator.slash(admin, "/announce lead", minutes=1)
-        assert reply.content == "I'll also post a reminder 1 minutes before each airing."
+        assert reply.content == "I'll also post a reminder 1 minute before each airing."
         reminder = await emulator.wait_for_message(fans.announcements, "airs soon", timeout=10)
         assert reminder.embeds[0]["title"] == "Episode 1 of Soon Drama airs soon"
         assert datetime.fromtimestamp(reminder.created.wall, UTC) < airs_at
@@ -287,7 +294,6 @@ async def test_a_fan_whose_dms_close_later_is_unsubscribed_and_told_once(
     await emulator.slash(fans.alice, "/remind me", drama="soon")
     fans.alice.dms_closed = True
     await emulator.wait_for_error(50007, timeout=10)
-    await emulator.wait_until(lambda: True)
     bot = runner.bot
 
     async def unsubscribed() -> bool:
@@ -303,3 +309,65 @@ async def test_a_fan_whose_dms_close_later_is_unsubscribed_and_told_once(
     second = await emulator.slash(fans.alice, "/remind off", drama="soon")
     assert "stopped your reminders earlier because your DMs were closed" in (first.content or "")
     assert "DMs were closed" not in (second.content or "")
+
+
+async def test_announce_off_stops_the_posts(
+    runner: FanbotRunner, emulator: DiscordEmulator, fans: Fans, admin: User
+) -> None:
+    await subscribe(emulator, admin, fans.announcements)
+    reply = await emulator.slash(admin, "/announce off", drama="soon")
+    assert reply.content == "Stopped announcing **Soon Drama**."
+    again = await emulator.slash(admin, "/announce off")
+    assert again.content == "Nothing was being announced."
+    await asyncio.sleep(5)
+    assert posts(emulator, fans.announcements) == []
+
+
+async def test_role_and_lead_can_be_turned_off(
+    runner: FanbotRunner, emulator: DiscordEmulator, fans: Fans, admin: User
+) -> None:
+    ping = emulator.add_role(fans.guild, "Episode Ping")
+    await subscribe(emulator, admin, fans.announcements, ping.id)
+    off = await emulator.slash(admin, "/announce role")
+    assert off.content == "Announcements will not ping any role."
+    lead = await emulator.slash(admin, "/announce lead", minutes=0)
+    assert lead.content == "No reminder before airings."
+    post = await emulator.wait_for_message(fans.announcements, "Episode 1", timeout=10)
+    assert post.content == "" and post.allowed_mentions == {"parse": []}
+
+
+async def test_remind_off_means_no_dm(
+    runner: FanbotRunner, emulator: DiscordEmulator, fans: Fans
+) -> None:
+    await emulator.slash(fans.alice, "/remind me", drama="soon")
+    off = await emulator.slash(fans.alice, "/remind off", drama="soon")
+    assert off.ephemeral and off.content == "No more DMs for **Soon Drama**."
+    await asyncio.sleep(5)
+    assert len(emulator.dm_messages(fans.alice)) == 1  # only the confirmation
+
+
+async def test_a_post_sent_just_before_a_crash_is_not_posted_again(
+    runner: FanbotRunner, emulator: DiscordEmulator, fans: Fans, admin: User, airs_at: datetime
+) -> None:
+    """The dead process claimed the delivery and Discord got the post, but the log never
+    heard back: the next start resends with the same nonce and Discord returns the first."""
+    await subscribe(emulator, admin, fans.announcements)
+    settings = runner.settings
+    await runner.stop()
+    await asyncio.sleep((airs_at - datetime.now(UTC)).total_seconds() + 0.2)
+    key = DeliveryKey(fans.guild.id, "soon", 1, AnnouncementKind.AIRING)
+    store = await Store.open(settings.database_path)  # the crashed run, with its own run id
+    try:
+        assert await store.announcements.claim(key, datetime.now(UTC)) is Claim.NEW
+    finally:
+        await store.close()
+    title = {"title": "Episode 1 of Soon Drama is out now!"}
+    earlier = emulator.new_message(fans.announcements, {"embeds": [title], "nonce": key.nonce})
+    earlier.nonce = key.nonce
+
+    bot = await runner.start()
+    await asyncio.sleep(1.5)
+
+    assert posts(emulator, fans.announcements) == ["Episode 1 of Soon Drama is out now!"]
+    [(_, state, message_id)] = await bot.store.announcements.deliveries(AnnouncementKind.AIRING)
+    assert state is DeliveryState.SENT and message_id == earlier.id

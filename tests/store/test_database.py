@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from pathlib import Path
 
@@ -88,3 +89,13 @@ async def test_a_failed_transaction_writes_nothing(tmp_path: Path) -> None:
         assert await database.scalar("SELECT count(*) FROM dramas") == 0
     finally:
         await database.close()
+
+
+async def test_two_processes_opening_a_new_database_at_once_both_succeed(tmp_path: Path) -> None:
+    path = tmp_path / "shared.sqlite3"
+    first, second = await asyncio.gather(Database.open(path), Database.open(path))
+    try:
+        assert await first.schema_version() == await second.schema_version() == LATEST
+    finally:
+        await first.close()
+        await second.close()

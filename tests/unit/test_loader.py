@@ -109,3 +109,18 @@ def test_the_shipped_soundtrack_file_is_complete() -> None:
     }
     director = next(c for c in loaded.credits if c.role is RoleKind.DIRECTOR)
     assert director.person_id == "kim-hee-won"
+
+
+def test_a_person_shared_by_two_files_must_be_listed_the_same_way(tmp_path: Path) -> None:
+    write_drama(tmp_path, name="a.yaml")
+    second = VALID_DRAMA.replace("test-drama", "other-drama").replace(
+        "known_for: [Another Show]", "known_for: [A Different Show]"
+    )
+    same_person = VALID_DRAMA.replace("test-drama", "third-drama")
+    write_drama(tmp_path, second, name="b.yaml")
+    write_drama(tmp_path, same_person, name="c.yaml")
+    (_, first), (_, problem), (_, third) = validate_files([tmp_path])
+    assert not isinstance(first, DataFileError) and not isinstance(third, DataFileError)
+    assert isinstance(problem, DataFileError)
+    assert "'lead-actor' is defined differently" in problem.message
+    assert problem.line == line_of(second, "id: lead-actor")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 from dataclasses import dataclass
 from importlib import resources
 
@@ -14,6 +15,23 @@ class Migration:
     version: int
     name: str
     sql: str
+
+    @property
+    def statements(self) -> list[str]:
+        """The script split into complete statements (trigger bodies stay whole), so they can
+        run inside a transaction the caller controls; ``executescript`` would commit it."""
+        statements: list[str] = []
+        pending = ""
+        for line in self.sql.splitlines(keepends=True):
+            if not pending and (not line.strip() or line.lstrip().startswith("--")):
+                continue
+            pending += line
+            if sqlite3.complete_statement(pending):
+                statements.append(pending.strip())
+                pending = ""
+        if pending.strip():
+            raise ValueError(f"{self.name}: incomplete last statement: {pending.strip()[:60]}")
+        return statements
 
 
 def all_migrations() -> list[Migration]:

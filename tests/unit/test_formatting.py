@@ -1,0 +1,27 @@
+"""Embeds always fit Discord's limits, however long the data is."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.domain.text import EMBED_TOTAL_LIMIT
+from bot.ui.formatting import fit_embed, human_list, permission_labels
+
+
+def test_an_overfull_embed_is_shortened_to_discords_total() -> None:
+    embed = discord.Embed(title="Card", description="word " * 900)
+    for i in range(25):
+        embed.add_field(name=f"Field {i}", value="x" * 1024)
+    fitted = fit_embed(embed)
+    assert len(fitted) <= EMBED_TOTAL_LIMIT
+    assert fitted.title == "Card" and fitted.fields[0].name == "Field 0"
+
+
+def test_an_embed_that_fits_is_left_alone() -> None:
+    embed = discord.Embed(title="Small", description="Short.")
+    assert fit_embed(embed).description == "Short."
+
+
+def test_lists_and_permission_names_read_naturally() -> None:
+    assert human_list(["a", "b", "c"], "or") == "a, b or c"
+    assert permission_labels(["send_messages", "manage_guild"]) == ["Send Messages", "Manage Server"]
