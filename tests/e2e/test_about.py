@@ -23,6 +23,8 @@ async def test_the_bot_starts_syncs_valid_commands_and_answers_about(
     [embed] = reply.embeds
     fields = {f["name"]: f["value"] for f in embed["fields"]}
     assert fields["Dramas"] == "1"
+    assert fields["Servers"] == "1"
+    assert fields["Uptime"].strip()
     assert fields["Version"]
     assert "ms" in fields["Gateway latency"] or fields["Gateway latency"] == "measuring…"
     assert not emulator.unknown_routes

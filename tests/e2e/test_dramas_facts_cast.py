@@ -99,19 +99,23 @@ async def test_drama_default_needs_manage_server(
 # -- /fact ------------------------------------------------------------------------------------
 
 
-async def test_fact_random_shows_topic_and_source_and_does_not_repeat_itself(
+async def test_fact_random_shows_topic_and_source_and_goes_round_before_repeating(
     fanbot: FanBot, emulator: DiscordEmulator, fans: Fans
 ) -> None:
-    texts = []
-    for _ in range(2):
-        reply = await emulator.slash(fans.alice, "/fact random", topic="premiere")
+    cast_facts = await fanbot.store.facts.count("soundtrack-1", "cast")
+    assert cast_facts >= 5  # data/dramas/soundtrack-1.yaml has several cast facts
+    titles = []
+    for _ in range(cast_facts):
+        reply = await emulator.slash(fans.alice, "/fact random", topic="cast")
         [embed] = reply.embeds
         assert embed["title"].startswith("Soundtrack #1 fact #")
-        assert "premiere · " in embed["description"]
-        texts.append(embed["description"])
-    premiere_facts = await fanbot.store.facts.count("soundtrack-1", "premiere")
-    if premiere_facts > 1:
-        assert texts[0] != texts[1]
+        assert "cast · " in embed["description"]
+        titles.append(embed["title"])
+    assert len(set(titles)) == cast_facts  # every cast fact shown before any repeats
+
+    next_round = await emulator.slash(fans.alice, "/fact random", topic="cast")
+    [embed] = next_round.embeds
+    assert embed["title"] in titles and not next_round.ephemeral
 
 
 async def test_fact_random_with_an_unknown_topic_answers_privately(
@@ -152,6 +156,16 @@ async def test_fact_search_with_nothing_found_suggests_names(
     assert "Did you mean **Han So-hee**" in (reply.content or "")
 
 
+async def test_fact_search_shows_five_facts_a_page(
+    fanbot: FanBot, emulator: DiscordEmulator, fans: Fans
+) -> None:
+    reply = await emulator.slash(fans.alice, "/fact search", query="Han")
+    [embed] = reply.embeds
+    footer = re.match(r"Page 1/(\d+) · ", embed["footer"]["text"])
+    assert footer is not None and int(footer.group(1)) >= 2, embed["footer"]
+    assert embed["description"].count("**#") == 5
+
+
 async def test_fact_search_pages_belong_to_the_asker(
     fanbot: FanBot, emulator: DiscordEmulator, fans: Fans, bob: User
 ) -> None:
@@ -187,7 +201,9 @@ async def test_page_buttons_are_disabled_when_the_list_expires(
         return all(b.get("disabled") for b in buttons)
 
     await emulator.wait_until(buttons_disabled, timeout=5)
-    late = await emulator.click(message, "Next", fans.alice)
+    with pytest.raises(LookupError, match="disabled"):
+        await emulator.click(message, "Next", fans.alice)
+    late = await emulator.click(message, "Next", fans.alice, stale=True)  # not refreshed yet
     assert late.ephemeral and "expired" in (late.content or "")
 
 

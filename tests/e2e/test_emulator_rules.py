@@ -15,19 +15,23 @@ from discord.http import Route
 from tests.e2e.conftest import Fans
 from tests.emulator import DiscordEmulator
 from tests.emulator.baseline import BaselineBot, RunningBot
+from tests.emulator.state import Interaction
 
 pytestmark = pytest.mark.timeout(20)
 MESSAGES = "POST /channels/{channel_id}/messages"
 
 
 async def raw_post(
-    emu: DiscordEmulator, path: str, body: object
+    emu: DiscordEmulator, path: str, body: object, method: str = "POST"
 ) -> tuple[int, str, dict[str, Any]]:
-    """POST outside discord.py: status, exact Content-Type and the JSON body."""
+    """A request outside discord.py: status, exact Content-Type and the JSON body."""
     async with (
         aiohttp.ClientSession() as session,
-        session.post(
-            emu.api_base_url + path, json=body, headers={"Authorization": "Bot " + emu.token}
+        session.request(
+            method,
+            emu.api_base_url + path,
+            json=body,
+            headers={"Authorization": "Bot " + emu.token},
         ) as resp,
     ):
         return resp.status, resp.headers.get("Content-Type", ""), await resp.json()
@@ -314,3 +318,217 @@ async def test_global_rate_limit_is_honoured(
     await asyncio.gather(*sends)
     assert any(is_global for *_, is_global in emulator.limiter.hits)
     assert len(emulator.messages_in(fans.general) + emulator.messages_in(fans.announcements)) == 6
+
+
+# -- clicking as a Discord client can ----------------------------------------------------------
+
+
+async def test_a_disabled_button_or_a_deleted_message_cannot_be_clicked_unless_stale(
+    emulator: DiscordEmulator, synced_bot: commands.Bot, fans: Fans
+) -> None:
+    pages = await emulator.slash(fans.alice, "/pages")
+    message = pages.message
+    assert message is not None
+    [row] = message.components
+    disabled_row = {**row, "components": [{**row["components"][0], "disabled": True}]}
+    edit = Route(
+        "PATCH",
+        "/channels/{channel_id}/messages/{message_id}",
+        channel_id=message.channel_id,
+        message_id=message.id,
+    )
+    await synced_bot.http.request(edit, json={"components": [disabled_row]})
+    with pytest.raises(LookupError, match="disabled"):
+        await emulator.click(message, "Next", fans.alice)
+    stale = await emulator.click(message, "Next", fans.alice, stale=True)
+    assert stale.response_type == 7 and stale.content == "Page 2"  # Discord still dispatches
+
+    await synced_bot.http.delete_message(message.channel_id, message.id)
+    with pytest.raises(LookupError, match="deleted"):
+        await emulator.click(message, "Next", fans.alice, custom_id="baseline:next")
+    gone = await emulator.click(message, "Next", fans.alice, stale=True)
+    assert gone.failed == "rejected: 10008 Unknown Message"
+
+
+async def test_only_its_owner_can_click_an_ephemeral_message(
+    emulator: DiscordEmulator, synced_bot: commands.Bot, fans: Fans
+) -> None:
+    bob = emulator.add_user("bob", guild=fans.guild)
+    pages = await emulator.slash(fans.alice, "/pages", private=True)
+    assert pages.ephemeral and pages.message is not None
+    with pytest.raises(LookupError, match="ephemeral"):
+        await emulator.click(pages.message, "Next", bob)
+    turned = await emulator.click(pages.message, "Next", fans.alice)
+    assert turned.content == "Page 2" and turned.ephemeral
+
+
+# -- interaction responses -----------------------------------------------------------------------
+
+
+async def _unanswered(emu: DiscordEmulator, fans: Fans, itype: int) -> Interaction:
+    """An interaction the baseline bot does not answer (its command or custom_id is unknown)."""
+    data: dict[str, Any] = {"id": "1", "name": "nothing", "type": 1}
+    if itype in (3, 5):
+        data = {"custom_id": "nothing", "component_type": 2, "components": []}
+    source = emu.new_message(fans.general, {"content": "with buttons"}) if itype == 3 else None
+    return await emu._interact(fans.alice, itype, fans.general, data, message=source)
+
+
+@pytest.mark.parametrize(
+    ("itype", "rtype", "accepted"),
+    [
+        *[(2, 8, False), (2, 6, False), (4, 4, False), (4, 9, False), (3, 8, False)],
+        *[(5, 9, False), (2, 9, True), (3, 6, True), (4, 8, True), (5, 5, True)],
+    ],
+)
+async def test_the_response_type_must_fit_the_interaction_type(
+    emulator: DiscordEmulator,
+    baseline: RunningBot,
+    fans: Fans,
+    itype: int,
+    rtype: int,
+    accepted: bool,
+) -> None:
+    inter = await _unanswered(emulator, fans, itype)
+    data: dict[str, Any] = {"choices": []} if rtype == 8 else {}
+    if rtype == 9:
+        data = {"custom_id": "m", "title": "T", "components": []}
+        data["components"] = [
+            {"type": 1, "components": [{"type": 4, "custom_id": "s", "label": "S", "style": 1}]}
+        ]
+    status, _, body = await raw_post(
+        emulator, f"/interactions/{inter.id}/{inter.token}/callback", {"type": rtype, "data": data}
+    )
+    if accepted:
+        assert status == 200, body
+        return
+    assert (status, body["code"]) == (400, 50035)
+    assert body["errors"]["type"]["_errors"][0]["code"] == "INTERACTION_RESPONSE_TYPE_INVALID"
+    assert inter.response_type is None
+
+
+# -- messages ------------------------------------------------------------------------------------
+
+
+async def test_an_edit_that_leaves_the_message_empty_is_refused_with_50006(
+    emulator: DiscordEmulator, baseline: RunningBot, fans: Fans
+) -> None:
+    channel = baseline.bot.get_channel(fans.general.id)
+    assert isinstance(channel, discord.TextChannel)
+    sent = await channel.send("hello")
+    with pytest.raises(discord.HTTPException) as refused:
+        await sent.edit(content="")
+    assert (refused.value.status, refused.value.code) == (400, 50006)
+    await sent.edit(content="", embed=discord.Embed(title="t"))
+    assert emulator.messages_in(fans.general)[-1].content == ""
+    with pytest.raises(discord.HTTPException) as again:
+        await sent.edit(embeds=[])
+    assert again.value.code == 50006
+
+
+@pytest.mark.parametrize("kind", ["roles", "users"])
+async def test_allowed_mentions_parse_and_ids_of_one_kind_are_exclusive(
+    emulator: DiscordEmulator, fans: Fans, kind: str
+) -> None:
+    mentions = {"parse": [kind], kind: ["1234567890"]}
+    status, _, body = await raw_post(
+        emulator,
+        f"/channels/{fans.general.id}/messages",
+        {"content": "hi", "allowed_mentions": mentions},
+    )
+    assert (status, body["code"]) == (400, 50035)
+    [error] = body["errors"]["allowed_mentions"]["_errors"]
+    assert error["code"] == "MESSAGE_ALLOWED_MENTIONS_PARSE_EXCLUSIVE"
+    fine = {"parse": ["users" if kind == "roles" else "roles"], kind: ["1234567890"]}
+    status, _, _ = await raw_post(
+        emulator,
+        f"/channels/{fans.general.id}/messages",
+        {"content": "hi", "allowed_mentions": fine},
+    )
+    assert status == 200
+
+
+async def test_integer_enums_accept_integer_strings(emulator: DiscordEmulator, fans: Fans) -> None:
+    button = {"type": "2", "style": "1", "label": "Go", "custom_id": "go"}
+    path = f"/channels/{fans.general.id}/messages"
+    ok = await raw_post(
+        emulator, path, {"content": "a", "components": [{"type": "1", "components": [button]}]}
+    )
+    assert ok[0] == 200, ok[2]
+    bad = await raw_post(emulator, path, {"content": "a", "components": [{"type": "x"}]})
+    assert (bad[0], bad[2]["code"]) == (400, 50035)
+
+
+async def test_a_hidden_channel_gives_50001_before_send_messages_gives_50013(
+    emulator: DiscordEmulator, baseline: RunningBot, fans: Fans
+) -> None:
+    emulator.set_bot_can_view(fans.muted, False)  # it also denies Send Messages
+    messageable = baseline.bot.get_partial_messageable(fans.muted.id)
+    with pytest.raises(discord.Forbidden) as hidden:
+        await messageable.send("hello?")
+    assert (hidden.value.status, hidden.value.code, hidden.value.text) == (
+        403,
+        50001,
+        "Missing Access",
+    )
+    emulator.set_bot_can_view(fans.muted, True)
+    with pytest.raises(discord.Forbidden) as muted:
+        await messageable.send("hello?")
+    assert muted.value.code == 50013
+
+
+# -- rate limits and faults ----------------------------------------------------------------------
+
+
+async def test_interaction_webhooks_are_exempt_from_the_global_rate_limit(
+    emulator: DiscordEmulator, synced_bot: commands.Bot, fans: Fans
+) -> None:
+    await emulator.slash(fans.alice, "/ping")
+    inter = emulator.interactions[-1]
+    emulator.limiter.set_global_limit(1, per=5.0)
+    hook = f"/webhooks/{emulator.app_id}/{inter.token}"
+    for i in range(3):
+        status, _, body = await raw_post(emulator, hook + "?wait=true", {"content": f"more {i}"})
+        assert status == 200, body
+    status, _, body = await raw_post(
+        emulator, hook + "/messages/@original", {"content": "pong!"}, method="PATCH"
+    )
+    assert status == 200, body
+    channel_path = f"/channels/{fans.general.id}/messages"
+    assert (await raw_post(emulator, channel_path, {"content": "one"}))[0] == 200
+    status, _, body = await raw_post(emulator, channel_path, {"content": "two"})
+    assert status == 429 and body["global"] is True
+
+
+async def test_an_injected_429_is_discord_shaped_and_retried(
+    emulator: DiscordEmulator, baseline: RunningBot, fans: Fans
+) -> None:
+    channel = baseline.bot.get_channel(fans.general.id)
+    assert isinstance(channel, discord.TextChannel)
+    emulator.fail_next(1, status=429, retry_after=0.2)
+    start = time.monotonic()
+    await channel.send("after a 429")  # a bare 429 would be raised as a Cloudflare ban
+    assert time.monotonic() - start >= 0.15
+    assert [e.status for e in emulator.errors] == [429]
+    assert emulator.messages_in(fans.general)[-1].content == "after a 429"
+
+
+# -- gateway intents -----------------------------------------------------------------------------
+
+
+async def test_without_the_message_content_intent_messages_arrive_without_content(
+    emulator: DiscordEmulator, baseline: RunningBot, fans: Fans
+) -> None:
+    bot = baseline.bot
+    [session] = emulator.gateway.sessions.values()
+    assert session.intents == discord.Intents.default().value
+    assert not session.intents & discord.Intents(message_content=True).value
+
+    received = asyncio.ensure_future(bot.wait_for("message", timeout=3))
+    await emulator.say(fans.alice, fans.general, "the finale was great")
+    message = await received
+    assert message.content == "" and message.author.id == fans.alice.id
+
+    received = asyncio.ensure_future(bot.wait_for("message", timeout=3))
+    await emulator.say(fans.alice, fans.general, f"<@{emulator.bot.id}> hello")
+    assert (await received).content == f"<@{emulator.bot.id}> hello"  # it mentions the bot

@@ -126,7 +126,7 @@ async def test_a_two_question_game_locks_answers_reveals_and_ends_with_the_score
     got_it = field(first.embeds[0], "Got it")
     assert f"<@{alice.id}> +" in got_it and f"<@{cara.id}> +" in got_it
     assert f"<@{bob.id}>" not in got_it
-    late = await emulator.click(first, right, bob)
+    late = await emulator.click(first, right, bob, stale=True)  # buttons disabled by the reveal
     assert late.ephemeral and late.content == "Too late: this question is closed."
 
     second = await question(emulator, fanbot, fans, 2, 2)
@@ -228,7 +228,7 @@ async def test_a_restart_keeps_won_points_and_ends_the_interrupted_game_politely
     record = await bot.store.trivia.game(session.game_id)
     assert record is not None and record.state == "interrupted"
 
-    click = await emulator.click(second, "A", bob)
+    click = await emulator.click(second, "A", bob, stale=True)  # disabled when it ended
     assert click.failed is None
     assert click.ephemeral and click.content == "This game has ended."
     score = await emulator.slash(alice, "/trivia score")

@@ -140,6 +140,21 @@ def find_button(message: Message, label: str | None, custom_id: str | None) -> d
     raise LookupError(f"no button {label or custom_id!r} on message {message.id}")
 
 
+def check_clickable(
+    emu: DiscordEmulator, message: Message, button: dict[str, Any], user: User
+) -> None:
+    """What an up-to-date client lets ``user`` click; raise :class:`LookupError` otherwise."""
+    what = f"button {button.get('label') or button.get('custom_id')!r} on message {message.id}"
+    if message.deleted:
+        raise LookupError(f"{what}: the message was deleted (pass stale=True for an old client)")
+    if message.ephemeral:
+        inter = emu.world.interactions.get(message.interaction_id or 0)
+        if inter is None or inter.user_id != user.id:
+            raise LookupError(f"{what}: the message is ephemeral, {user.name} cannot see it")
+    if button.get("disabled"):
+        raise LookupError(f"{what} is disabled (pass stale=True for a client not refreshed yet)")
+
+
 def modal_submit_data(modal: dict[str, Any], values: dict[str, str]) -> dict[str, Any]:
     """MODAL_SUBMIT data mirroring the modal's layout (rows or labels); inputs are matched
     by custom_id or by label."""

@@ -27,6 +27,13 @@ class BaselineBot(commands.Bot):
         if not initial:
             await asyncio.sleep(self.reidentify_delay)
 
+    async def close(self) -> None:
+        # discord.py gives an ephemeral message's view a 15-minute timeout task that would
+        # outlive the bot (the e2e fixtures refuse leftover tasks).
+        for view in list(self._connection._view_store._synced_message_views.values()):
+            view.stop()
+        await super().close()
+
 
 def make_baseline_bot(
     *, slow_seconds: float = 1.0, guild_ready_timeout: float = 0.1
@@ -58,8 +65,9 @@ def make_baseline_bot(
         await interaction.response.send_message(text, ephemeral=True)
 
     @bot.tree.command(name="pages", description="A message with a Next button")
-    async def pages(interaction: discord.Interaction) -> None:
-        await interaction.response.send_message("Page 1", view=_Pager())
+    @app_commands.describe(private="Only you see the pages")
+    async def pages(interaction: discord.Interaction, private: bool = False) -> None:
+        await interaction.response.send_message("Page 1", view=_Pager(), ephemeral=private)
 
     @bot.tree.command(name="pick", description="Autocompletes a drama")
     async def pick(interaction: discord.Interaction, drama: str) -> None:

@@ -13,17 +13,24 @@ from aiohttp import web
 from bot.discord_urls import point_discord_at
 
 from . import payloads
-from .actions import Reply, build_command_data, find_button, modal_submit_data
+from .actions import (
+    Reply,
+    build_command_data,
+    check_clickable,
+    find_button,
+    modal_submit_data,
+)
 from .endpoints import LOADING, build_router
 from .gateway import INVALID_SESSION, RECONNECT, Gateway
 from .ratelimit import RateLimiter
 from .rest import RestApi
-from .rules import SpecValidator, check_message
+from .rules import DiscordError, SpecValidator, check_message
 from .state import (
     ADMINISTRATOR,
     DEFAULT_EVERYONE,
     MANAGE_GUILD,
     SEND_MESSAGES,
+    VIEW_CHANNEL,
     Channel,
     Guild,
     Interaction,
@@ -70,6 +77,7 @@ class DiscordEmulator:
         self.rest = RestApi(self, build_router())
         self.bot = self._new_user(bot_name, bot=True)
         self.app_id = self.bot.id
+        self.gateway.bot_id = self.bot.id
         self.owner = self._new_user("owner")
         self.by_token: dict[str, Interaction] = {}
         self._changed = asyncio.Event()
@@ -149,9 +157,20 @@ class DiscordEmulator:
 
     def set_bot_can_send(self, channel: Channel, allowed: bool) -> None:
         """An admin changes the channel's overwrite for the bot (CHANNEL_UPDATE is sent)."""
+        self._set_bot_denied(channel, SEND_MESSAGES, not allowed)
+
+    def set_bot_can_view(self, channel: Channel, allowed: bool) -> None:
+        """An admin hides the channel from the bot, or shows it again (CHANNEL_UPDATE)."""
+        self._set_bot_denied(channel, VIEW_CHANNEL, not allowed)
+
+    def _set_bot_denied(self, channel: Channel, permission: int, denied: bool) -> None:
+        old = next((o for o in channel.overwrites if o.id == self.bot.id), None)
+        deny = ((old.deny if old else 0) & ~permission) | (permission if denied else 0)
         channel.overwrites = [o for o in channel.overwrites if o.id != self.bot.id]
-        if not allowed:
-            channel.overwrites.append(Overwrite(self.bot.id, 1, deny=SEND_MESSAGES))
+        if deny or (old and old.allow):
+            channel.overwrites.append(
+                Overwrite(self.bot.id, 1, allow=old.allow if old else 0, deny=deny)
+            )
         self._dispatch_soon("CHANNEL_UPDATE", channel.to_dict)
 
     def dm_messages(self, user: User) -> list[Message]:
@@ -243,6 +262,11 @@ class DiscordEmulator:
 
     def edit(self, msg: Message, body: dict[str, Any]) -> dict[str, Any]:
         check_message(body, creating=False)
+        if not any(
+            body[key] if key in body else getattr(msg, key)
+            for key in ("content", "embeds", "components", "attachments")
+        ):
+            raise DiscordError(400, 50006, "Cannot send an empty message")
         msg.apply(body)
         msg.flags &= ~LOADING
         msg.edited = Stamp()
@@ -385,9 +409,17 @@ class DiscordEmulator:
         *,
         custom_id: str | None = None,
         timeout: float | None = None,
+        stale: bool = False,
     ) -> Reply:
-        """Press the button labelled ``label`` (or with ``custom_id``) on ``message``."""
+        """Press the button labelled ``label`` (or with ``custom_id``) on ``message``.
+
+        A disabled button, a deleted message or another user's ephemeral message cannot be
+        clicked (:class:`LookupError`) unless ``stale``: a client that has not refreshed yet
+        still shows the old button, and Discord dispatches its click.
+        """
         button = find_button(message, label, custom_id)
+        if not stale:
+            check_clickable(self, message, button, user)
         channel = self.world.channels[message.channel_id]
         data = {"custom_id": button["custom_id"], "component_type": button.get("type", 2)}
         inter = await self._interact(user, 3, channel, data, message=message)
@@ -422,8 +454,11 @@ class DiscordEmulator:
         """Tighten a bucket, e.g. ``("POST /channels/{channel_id}/messages", 1, 0.3)``."""
         self.limiter.set_route_limit(route, limit, per)
 
-    def fail_next(self, count: int, status: int = 500) -> None:
-        self.rest.faults.fail_count, self.rest.faults.fail_status = count, status
+    def fail_next(self, count: int, status: int = 500, retry_after: float = 0.1) -> None:
+        """The next ``count`` requests fail with ``status``; a 429 is shaped like Discord's
+        (``Via`` header, ``retry_after`` body) so discord.py retries it after ``retry_after``."""
+        faults = self.rest.faults
+        faults.fail_count, faults.fail_status, faults.retry_after = count, status, retry_after
 
     def delay_responses(self, seconds: float) -> None:
         self.rest.faults.delay = seconds

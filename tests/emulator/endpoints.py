@@ -16,6 +16,22 @@ LOADING = 1 << 7
 EPHEMERAL = 1 << 6
 UNKNOWN_INTERACTION = DiscordError(404, 10062, "Unknown interaction")
 INVALID_RESPONSE_TYPE = "Interaction response type is invalid for this interaction"
+#: the callback types Discord accepts per interaction type (PING, APPLICATION_COMMAND,
+#: MESSAGE_COMPONENT, APPLICATION_COMMAND_AUTOCOMPLETE, MODAL_SUBMIT)
+RESPONSE_TYPES = {1: {1}, 2: {4, 5, 9}, 3: {4, 5, 6, 7, 9}, 4: {8}, 5: {4, 5, 6, 7}}
+KNOWN_RESPONSE_TYPES = {1, 4, 5, 6, 7, 8, 9, 10, 12}
+
+
+def _invalid_response_type() -> DiscordError:
+    return form_error(
+        {
+            "type": {
+                "_errors": [
+                    {"code": "INTERACTION_RESPONSE_TYPE_INVALID", "message": INVALID_RESPONSE_TYPE}
+                ]
+            }
+        }
+    )
 
 
 # --- users, application, guilds, channels ------------------------------------------------------
@@ -103,7 +119,17 @@ async def create_dm(call: Call) -> Any:
 # --- channel messages ---------------------------------------------------------------------------
 
 
+def require_view(call: Call, channel: Channel) -> None:
+    """A guild channel the bot cannot see answers 50001 before any other permission."""
+    if channel.guild_id is None:
+        return
+    guild = call.emu.world.guilds[channel.guild_id]
+    if not call.emu.world.permissions(guild, call.emu.bot.id, channel) & VIEW_CHANNEL:
+        raise DiscordError(403, 50001, "Missing Access")
+
+
 def message_or_404(call: Call, channel: Channel) -> Message:
+    require_view(call, channel)
     msg = call.emu.world.messages.get(call.int_param("message_id"))
     if msg is None or msg.deleted or msg.channel_id != channel.id:
         raise DiscordError(404, 10008, "Unknown Message")
@@ -120,9 +146,9 @@ async def create_message(call: Call) -> Any:
         if emu.world.users[channel.recipient_id or 0].dms_closed:
             raise DiscordError(403, 50007, "Cannot send messages to this user")
     else:
+        require_view(call, channel)
         guild = emu.world.guilds[channel.guild_id or 0]
-        perms = emu.world.permissions(guild, emu.bot.id, channel)
-        if perms & (VIEW_CHANNEL | SEND_MESSAGES) != VIEW_CHANNEL | SEND_MESSAGES:
+        if not emu.world.permissions(guild, emu.bot.id, channel) & SEND_MESSAGES:
             raise DiscordError(403, 50013, "Missing Permissions")
     check_message(body, creating=True)
     nonce = body.get("nonce")
@@ -142,6 +168,7 @@ async def create_message(call: Call) -> Any:
 
 async def list_messages(call: Call) -> Any:
     channel = channel_or_404(call)
+    require_view(call, channel)
     limit = int(call.query.get("limit", 50))
     msgs = [
         m
@@ -258,11 +285,11 @@ def _apply_callback(
     emu: DiscordEmulator, inter: Interaction, rtype: int, data: dict[str, Any]
 ) -> Message | None:
     channel = emu.world.channels[inter.channel_id]
+    if rtype in KNOWN_RESPONSE_TYPES and rtype not in RESPONSE_TYPES.get(inter.type, set()):
+        raise _invalid_response_type()
     if rtype == 1:
         return None
     if rtype in (4, 5):
-        if inter.type == 4:
-            raise DiscordError(400, 40043, "Interaction response type invalid for autocomplete")
         if rtype == 4:
             check_message(data, creating=True)
         flags = int(data.get("flags") or 0) & EPHEMERAL
@@ -273,20 +300,11 @@ def _apply_callback(
         inter.original_id = msg.id
         return msg
     if rtype in (6, 7):
-        if inter.source_message_id is None:
-            raise form_error(
-                {
-                    "type": {
-                        "_errors": [
-                            {
-                                "code": "INTERACTION_RESPONSE_TYPE_INVALID",
-                                "message": INVALID_RESPONSE_TYPE,
-                            }
-                        ]
-                    }
-                }
-            )
+        if inter.source_message_id is None:  # a modal opened by a slash command
+            raise _invalid_response_type()
         msg = emu.world.messages[inter.source_message_id]
+        if msg.deleted:  # a stale client clicked a button of a message deleted since
+            raise DiscordError(404, 10008, "Unknown Message")
         inter.original_id = msg.id
         if rtype == 7:
             check_message(data, creating=False)

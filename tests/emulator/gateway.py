@@ -20,6 +20,7 @@ from aiohttp import WSMsgType, web
 from .state import Stamp
 
 HELLO, HEARTBEAT, IDENTIFY, RESUME, RECONNECT, INVALID_SESSION, ACK = 10, 1, 2, 6, 7, 9, 11
+MESSAGE_CONTENT = 1 << 15
 ReadyBuilder = Callable[[str], tuple[dict[str, Any], list[dict[str, Any]]]]
 
 
@@ -32,8 +33,12 @@ class Session:
     log: deque[tuple[int, str]] = field(default_factory=lambda: deque(maxlen=5000))
     ws: web.WebSocketResponse | None = None
     token: str = ""
+    intents: int = 0  # as sent in IDENTIFY
+    bot_id: int = 0
 
     async def dispatch(self, event: str, data: Any) -> None:
+        if event == "MESSAGE_CREATE" and not self.intents & MESSAGE_CONTENT:
+            data = without_content(data, self.bot_id)
         self.seq += 1
         frame = json.dumps({"op": 0, "t": event, "s": self.seq, "d": data})
         self.log.append((self.seq, frame))
@@ -45,6 +50,18 @@ class Session:
                 self.ws = None  # the client missed it; a RESUME replays it
 
 
+def without_content(message: dict[str, Any], bot_id: int) -> dict[str, Any]:
+    """What a bot without the MESSAGE_CONTENT intent gets: no content, embeds, attachments or
+    components, except in DMs, in its own messages and in messages mentioning it."""
+    author = str((message.get("author") or {}).get("id"))
+    mentioned = f"<@{bot_id}>" in str(message.get("content")) or any(
+        str(m.get("id")) == str(bot_id) for m in message.get("mentions") or []
+    )
+    if "guild_id" not in message or author == str(bot_id) or mentioned:
+        return message
+    return {**message, "content": "", "embeds": [], "attachments": [], "components": []}
+
+
 class Gateway:
     """Serves ``/gateway``; the driver supplies READY/GUILD_CREATE payloads and dispatches."""
 
@@ -52,6 +69,7 @@ class Gateway:
         self.build_ready = build_ready
         self.heartbeat_interval_ms = heartbeat_interval_ms
         self.sessions: dict[str, Session] = {}
+        self.bot_id = 0  # the driver sets it: messages mentioning the bot keep their content
         self.events: list[tuple[Stamp, str]] = []  # ("IDENTIFY", "RESUME", "RESUMED", ...)
         self._sockets: set[web.WebSocketResponse] = set()
         self._changed = asyncio.Event()
@@ -115,7 +133,12 @@ class Gateway:
 
     async def _identify(self, ws: web.WebSocketResponse, data: dict[str, Any]) -> Session:
         self._note("IDENTIFY")
-        session = Session(secrets.token_hex(16), token=str(data.get("token", "")))
+        session = Session(
+            secrets.token_hex(16),
+            token=str(data.get("token", "")),
+            intents=int(data.get("intents") or 0),
+            bot_id=self.bot_id,
+        )
         self.sessions[session.id] = session
         ready, guild_creates = self.build_ready(session.id)
         session.ws = ws

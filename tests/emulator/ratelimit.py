@@ -11,6 +11,20 @@ import time
 from dataclasses import dataclass, field
 
 
+def rate_limited(retry: float, scope: str) -> tuple[dict[str, object], dict[str, str]]:
+    """Discord's 429: the body and the headers that make discord.py wait and retry."""
+    is_global = scope == "global"
+    headers = {
+        "Via": "1.1 google",
+        "Retry-After": str(max(1, int(retry + 0.999))),
+        "X-RateLimit-Scope": scope,
+    }
+    if is_global:
+        headers["X-RateLimit-Global"] = "true"
+    body = {"message": "You are being rate limited.", "retry_after": retry, "global": is_global}
+    return body, headers
+
+
 @dataclass
 class Bucket:
     limit: int
@@ -80,19 +94,8 @@ class RateLimiter:
             if g.used >= g.limit:
                 retry = round(g.reset_after(now), 3)
                 self.hits.append((now, route, retry, True))
-                return Verdict(
-                    {
-                        "Via": "1.1 google",
-                        "Retry-After": str(max(1, int(retry + 0.999))),
-                        "X-RateLimit-Global": "true",
-                        "X-RateLimit-Scope": "global",
-                    },
-                    {
-                        "message": "You are being rate limited.",
-                        "retry_after": retry,
-                        "global": True,
-                    },
-                )
+                body, headers = rate_limited(retry, scope="global")
+                return Verdict(headers, body)
             g.used += 1
         key = (route, major)
         bucket = self._buckets.get(key)
@@ -114,18 +117,9 @@ class RateLimiter:
         if bucket.used >= bucket.limit:
             retry = round(reset_after, 3)
             self.hits.append((now, route, retry, False))
-            headers.update(
-                {
-                    "X-RateLimit-Remaining": "0",
-                    "Via": "1.1 google",
-                    "Retry-After": str(max(1, int(retry + 0.999))),
-                    "X-RateLimit-Scope": "user",
-                }
-            )
-            return Verdict(
-                headers,
-                {"message": "You are being rate limited.", "retry_after": retry, "global": False},
-            )
+            body, limited_headers = rate_limited(retry, scope="user")
+            headers.update({"X-RateLimit-Remaining": "0", **limited_headers})
+            return Verdict(headers, body)
         bucket.used += 1
         headers["X-RateLimit-Remaining"] = str(bucket.limit - bucket.used)
         return Verdict(headers)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from .ratelimit import rate_limited
 from .rules import DiscordError
 from .state import RecordedError, RecordedRequest, Stamp
 
@@ -93,6 +94,7 @@ class Faults:
     def __init__(self) -> None:
         self.fail_count = 0
         self.fail_status = 500
+        self.retry_after = 0.1  # of an injected 429
         self.delay = 0.0
 
     def take_failure(self) -> int | None:
@@ -139,6 +141,10 @@ class RestApi:
         if self.faults.delay > 0:
             await asyncio.sleep(self.faults.delay)
         status = self.faults.take_failure()
+        if status == 429:
+            limited, headers = rate_limited(self.faults.retry_after, scope="user")
+            self._record(method, path, 429, 0, str(limited["message"]))
+            return json_bytes(429, limited, headers)
         if status is not None:
             text = f"{status}: Emulated failure"
             self._record(method, path, status, 0, text)
@@ -149,7 +155,10 @@ class RestApi:
             return json_bytes(404, {"message": "404: Not Found", "code": 0})
         route, params = found
         major = ":".join(params.get(k, "") for k in MAJOR)
-        exempt = route.template.startswith("/interactions/")
+        # Interaction callbacks, followups and @original edits are exempt from the global limit.
+        exempt = route.template.startswith("/interactions/") or (
+            params.get("webhook_token", "") in self.emu.by_token
+        )
         verdict = self.emu.limiter.check(route.key, major, exempt_global=exempt)
         if verdict.limited is not None:
             self._record(method, path, 429, 0, "You are being rate limited.")

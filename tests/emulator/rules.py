@@ -68,6 +68,20 @@ def _is_integer(checker: Any, value: Any) -> bool:
     return isinstance(value, int) or _is_int_string(value)
 
 
+def _int_strings(fn: Any) -> Any:
+    """``enum``/``const`` of integers accept integer strings too (a component type "1")."""
+
+    def wrapper(validator: Any, expected: Any, instance: Any, schema: Any) -> Any:
+        allowed = expected if isinstance(expected, list) else [expected]
+        if _is_int_string(instance) and any(
+            isinstance(v, int) and not isinstance(v, bool) for v in allowed
+        ):
+            instance = int(instance)
+        return fn(validator, expected, instance, schema)
+
+    return wrapper
+
+
 def _numeric(fn: Any) -> Any:
     """Apply a numeric keyword to integer strings too (e.g. permissions' maximum)."""
 
@@ -87,6 +101,8 @@ DiscordValidator = jsonschema.validators.extend(
         "maximum": _numeric(kw.maximum),
         "exclusiveMinimum": _numeric(kw.exclusiveMinimum),
         "exclusiveMaximum": _numeric(kw.exclusiveMaximum),
+        "enum": _int_strings(kw.enum),
+        "const": _int_strings(kw.const),
         # Integer strings make e.g. a nonce "123" match both its string and integer branches;
         # the spec's unions are meant as disjoint, so one matching branch is enough.
         "oneOf": kw.anyOf,
@@ -423,6 +439,16 @@ def check_message(body: dict[str, Any], creating: bool) -> None:
         )
     v2 = bool(int(body.get("flags") or 0) & (1 << 15))
     _check_components(errors, body.get("components") or [], v2)
+    mentions = body.get("allowed_mentions")
+    if isinstance(mentions, dict):
+        for kind in ("roles", "users"):
+            if kind in (mentions.get("parse") or []) and mentions.get(kind):
+                add_error(
+                    errors,
+                    ["allowed_mentions"],
+                    "MESSAGE_ALLOWED_MENTIONS_PARSE_EXCLUSIVE",
+                    f'parse:["{kind}"] and {kind}: [ids...] are mutually exclusive.',
+                )
     if errors:
         raise form_error(errors)
     if creating and not (

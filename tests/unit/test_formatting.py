@@ -24,4 +24,7 @@ def test_an_embed_that_fits_is_left_alone() -> None:
 
 def test_lists_and_permission_names_read_naturally() -> None:
     assert human_list(["a", "b", "c"], "or") == "a, b or c"
-    assert permission_labels(["send_messages", "manage_guild"]) == ["Send Messages", "Manage Server"]
+    assert permission_labels(["send_messages", "manage_guild"]) == [
+        "Send Messages",
+        "Manage Server",
+    ]
