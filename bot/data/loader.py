@@ -7,7 +7,7 @@ line of the offending field, and nothing of the file reaches the store.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -245,6 +245,15 @@ def _clock_times(doc: _Document, value: Any, path: Path_) -> tuple[time, ...]:
 # -- sections --------------------------------------------------------------------------------
 
 
+def _entries(
+    doc: _Document, value: Any, section: str, keys: Mapping[str, bool]
+) -> Iterator[tuple[Path_, dict[str, Any]]]:
+    """Each item of a list section, checked to be a mapping with the section's keys."""
+    for i, item in enumerate(_list(doc, value, (section,))):
+        path: Path_ = (section, i)
+        yield path, _mapping(doc, item, path, keys)
+
+
 def _schedule(doc: _Document, value: Any) -> WeeklySchedule:
     path: Path_ = ("schedule",)
     raw = _mapping(doc, value, path, SCHEDULE_KEYS)
@@ -277,9 +286,7 @@ def _schedule(doc: _Document, value: Any) -> WeeklySchedule:
 def _episodes(doc: _Document, value: Any, count: int) -> tuple[EpisodeOverride, ...]:
     overrides: list[EpisodeOverride] = []
     seen: set[int] = set()
-    for i, item in enumerate(_list(doc, value, ("episodes",))):
-        path: Path_ = ("episodes", i)
-        raw = _mapping(doc, item, path, EPISODE_KEYS)
+    for path, raw in _entries(doc, value, "episodes", EPISODE_KEYS):
         number = _positive_int(doc, raw["number"], (*path, "number"), count)
         if number in seen:
             raise doc.fail((*path, "number"), f"duplicate episode number {number}")
@@ -298,9 +305,7 @@ def _episodes(doc: _Document, value: Any, count: int) -> tuple[EpisodeOverride, 
 def _people(doc: _Document, value: Any) -> tuple[Person, ...]:
     people: list[Person] = []
     seen: set[str] = set()
-    for i, item in enumerate(_list(doc, value, ("people",))):
-        path: Path_ = ("people", i)
-        raw = _mapping(doc, item, path, PERSON_KEYS)
+    for path, raw in _entries(doc, value, "people", PERSON_KEYS):
         person_id = _text(doc, raw["id"], (*path, "id"), 64)
         if not SLUG_PATTERN.match(person_id):
             raise doc.fail((*path, "id"), f"{person_id!r} must be lowercase letters, digits, -")
@@ -323,9 +328,7 @@ def _people(doc: _Document, value: Any) -> tuple[Person, ...]:
 def _credits(doc: _Document, value: Any, slug: str, people: Sequence[Person]) -> tuple[Credit, ...]:
     person_ids = {p.id for p in people}
     credits: list[Credit] = []
-    for i, item in enumerate(_list(doc, value, ("credits",))):
-        path: Path_ = ("credits", i)
-        raw = _mapping(doc, item, path, CREDIT_KEYS)
+    for path, raw in _entries(doc, value, "credits", CREDIT_KEYS):
         person_id = _text(doc, raw["person"], (*path, "person"), 64)
         if person_id not in person_ids:
             raise doc.fail((*path, "person"), f"unknown person id {person_id!r}; list it in people")
@@ -353,9 +356,7 @@ def _credits(doc: _Document, value: Any, slug: str, people: Sequence[Person]) ->
 def _facts(doc: _Document, value: Any) -> tuple[FactDraft, ...]:
     facts: list[FactDraft] = []
     seen: set[str] = set()
-    for i, item in enumerate(_list(doc, value, ("facts",))):
-        path: Path_ = ("facts", i)
-        raw = _mapping(doc, item, path, FACT_KEYS)
+    for path, raw in _entries(doc, value, "facts", FACT_KEYS):
         text = _text(doc, raw["text"], (*path, "text"), DATA_FACT_LIMIT)
         if text in seen:
             raise doc.fail((*path, "text"), "duplicate fact")
@@ -373,9 +374,7 @@ def _facts(doc: _Document, value: Any) -> tuple[FactDraft, ...]:
 def _trivia(doc: _Document, value: Any, slug: str) -> tuple[TriviaQuestion, ...]:
     questions: list[TriviaQuestion] = []
     seen: set[str] = set()
-    for i, item in enumerate(_list(doc, value, ("trivia",))):
-        path: Path_ = ("trivia", i)
-        raw = _mapping(doc, item, path, TRIVIA_KEYS)
+    for path, raw in _entries(doc, value, "trivia", TRIVIA_KEYS):
         question = _text(doc, raw["question"], (*path, "question"), 250)
         if question in seen:
             raise doc.fail((*path, "question"), "duplicate question")
