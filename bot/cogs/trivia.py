@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -25,7 +26,6 @@ from bot.ui.trivia import (
     NO_GAME_HERE,
     ONLY_STARTER_STOPS,
     RESTARTING,
-    TYPED_NEEDS_INTENT,
     already_running,
     cannot_post,
     game_starting,
@@ -37,33 +37,64 @@ from bot.ui.trivia import (
 
 log = logging.getLogger(__name__)
 
+MODE_CHOICES = [
+    app_commands.Choice(name="Buttons", value="buttons"),
+    app_commands.Choice(name="Typed answers", value="typed"),
+]
+
 
 @app_commands.guild_only()
 class Trivia(commands.GroupCog, group_name="trivia", group_description="Drama trivia games."):
     def __init__(self, bot: FanBot) -> None:
         self.bot = bot
+        group = self.app_command
+        assert group is not None  # a GroupCog always has its group
+        group.add_command(self._start_command(bot.settings.message_content_intent))
 
-    @app_commands.command(name="start", description="Start a trivia game in this channel.")
-    @app_commands.describe(
-        drama="Which drama (default: this server's).",
-        questions=f"How many questions ({MIN_QUESTIONS}-{MAX_QUESTIONS}, default 10).",
-        seconds=f"Seconds per question ({MIN_SECONDS}-{MAX_SECONDS}, default 20).",
-        mode="Answer with buttons (default) or by typing in the channel.",
-    )
-    @app_commands.autocomplete(drama=drama_autocomplete)
-    @app_commands.choices(
-        mode=[
-            app_commands.Choice(name="Buttons", value="buttons"),
-            app_commands.Choice(name="Typed answers", value="typed"),
-        ]
-    )
-    async def start(
+    def _start_command(self, typed_offered: bool) -> app_commands.Command[Any, Any, None]:
+        """``/trivia start``; its ``mode`` option exists only when typed answers can be read,
+        that is when the operator enabled the message content intent."""
+        descriptions = {
+            "drama": "Which drama (default: this server's).",
+            "questions": f"How many questions ({MIN_QUESTIONS}-{MAX_QUESTIONS}, default 10).",
+            "seconds": f"Seconds per question ({MIN_SECONDS}-{MAX_SECONDS}, default 20).",
+        }
+
+        async def start(
+            interaction: discord.Interaction,
+            drama: str | None = None,
+            questions: app_commands.Range[int, MIN_QUESTIONS, MAX_QUESTIONS] = DEFAULT_QUESTIONS,
+            seconds: app_commands.Range[int, MIN_SECONDS, MAX_SECONDS] = DEFAULT_SECONDS,
+        ) -> None:
+            await self.start_game(interaction, drama, questions, seconds, typed=False)
+
+        async def start_with_mode(
+            interaction: discord.Interaction,
+            drama: str | None = None,
+            questions: app_commands.Range[int, MIN_QUESTIONS, MAX_QUESTIONS] = DEFAULT_QUESTIONS,
+            seconds: app_commands.Range[int, MIN_SECONDS, MAX_SECONDS] = DEFAULT_SECONDS,
+            mode: str = "buttons",
+        ) -> None:
+            await self.start_game(interaction, drama, questions, seconds, typed=mode == "typed")
+
+        callback: Any = start
+        if typed_offered:
+            descriptions["mode"] = "Answer with buttons (default) or by typing in the channel."
+            callback = app_commands.choices(mode=MODE_CHOICES)(start_with_mode)
+        callback = app_commands.describe(**descriptions)(callback)
+        callback = app_commands.autocomplete(drama=drama_autocomplete)(callback)
+        return app_commands.Command(
+            name="start", description="Start a trivia game in this channel.", callback=callback
+        )
+
+    async def start_game(
         self,
         interaction: discord.Interaction,
-        drama: str | None = None,
-        questions: app_commands.Range[int, MIN_QUESTIONS, MAX_QUESTIONS] = DEFAULT_QUESTIONS,
-        seconds: app_commands.Range[int, MIN_SECONDS, MAX_SECONDS] = DEFAULT_SECONDS,
-        mode: str = "buttons",
+        drama: str | None,
+        questions: int,
+        seconds: int,
+        *,
+        typed: bool,
     ) -> None:
         assert interaction.guild_id is not None and interaction.channel_id is not None
         channel_id = interaction.channel_id
@@ -73,10 +104,6 @@ class Trivia(commands.GroupCog, group_name="trivia", group_description="Drama tr
             await interaction.response.send_message(
                 already_running(running.jump_url), ephemeral=True
             )
-            return
-        typed = mode == "typed"
-        if typed and not self.bot.settings.message_content_intent:
-            await interaction.response.send_message(TYPED_NEEDS_INTENT, ephemeral=True)
             return
         missing = missing_to_post(interaction.app_permissions)
         if missing:

@@ -54,10 +54,6 @@ NO_GAME_HERE = "No trivia game is running in this channel."
 ONLY_STARTER_STOPS = (
     "Only the player who started this game, or someone with **Manage Messages**, can stop it."
 )
-TYPED_NEEDS_INTENT = (
-    "Typed answers need the message content intent: the bot's operator must set "
-    "FANBOT_MESSAGE_CONTENT=true (and enable the intent in the Developer Portal)."
-)
 GAME_STOPPED = "Game stopped"
 
 

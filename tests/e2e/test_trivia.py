@@ -240,12 +240,14 @@ async def test_a_restart_keeps_won_points_and_ends_the_interrupted_game_politely
     assert emulator.errors == []
 
 
-async def test_typed_answers_need_the_message_content_intent(
+async def test_typed_answers_are_offered_only_with_the_message_content_intent(
     fanbot: FanBot, emulator: DiscordEmulator, fans: Fans
 ) -> None:
-    reply = await emulator.slash(fans.alice, "/trivia start", mode="typed")
-    assert reply.ephemeral
-    assert "FANBOT_MESSAGE_CONTENT" in (reply.content or "")
+    trivia = next(c for c in emulator.commands() if c["name"] == "trivia")
+    start = next(o for o in trivia["options"] if o["name"] == "start")
+    assert [o["name"] for o in start["options"]] == ["drama", "questions", "seconds"]
+    with pytest.raises(ValueError, match="mode"):
+        await emulator.slash(fans.alice, "/trivia start", mode="typed")
     assert fanbot.trivia.in_channel(fans.general.id) is None
 
 
