@@ -33,7 +33,7 @@ from bot.domain.trivia import (
     speed_bonus,
 )
 from bot.domain.trivia.decoys import ACTOR_DECOYS
-from bot.domain.trivia.questions import MASK
+from bot.domain.trivia.generated import MASK
 from tests.builders import VALID_DRAMA
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "dramas"

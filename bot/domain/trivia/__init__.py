@@ -8,6 +8,7 @@ from bot.domain.trivia.game import (
     TriviaGame,
     speed_bonus,
 )
+from bot.domain.trivia.generated import generated_questions, occupation
 from bot.domain.trivia.questions import (
     BASE_POINTS,
     CHOICE_COUNT,
@@ -23,8 +24,6 @@ from bot.domain.trivia.questions import (
     QuestionKind,
     QuestionSource,
     curated_questions,
-    generated_questions,
-    occupation,
     pick_questions,
 )
 
