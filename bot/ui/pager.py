@@ -60,9 +60,16 @@ class PagerRegistry:
         session_id = secrets.token_hex(8)
         session = PageSession(owner_id=interaction.user.id, pages=pages, interaction=interaction)
         self._sessions[session_id] = session
-        await _respond(
-            interaction, embed=pages[0], view=page_buttons(session_id, session), ephemeral=ephemeral
-        )
+        try:
+            await _respond(
+                interaction,
+                embed=pages[0],
+                view=page_buttons(session_id, session),
+                ephemeral=ephemeral,
+            )
+        except BaseException:
+            del self._sessions[session_id]  # nobody will ever click it
+            raise
         loop = asyncio.get_running_loop()
         session.expiry = loop.call_later(self.lifetime_seconds, self._expire, session_id)
 
