@@ -9,7 +9,7 @@ from discord.ext import commands
 from bot.client import FanBot
 from bot.cogs.drama_option import drama_autocomplete, resolve_drama
 from bot.domain.schedule import next_airing
-from bot.ui.announcements import render_episodes, render_next
+from bot.ui.announcements import render_episode_pages, render_next
 
 
 class Episodes(commands.Cog):
@@ -24,8 +24,8 @@ class Episodes(commands.Cog):
         if found is None:
             return
         episodes = self.bot.catalogue.snapshot.episodes_of(found.slug)
-        embed = render_episodes(found, episodes, discord.utils.utcnow())
-        await interaction.response.send_message(embed=embed)
+        pages = render_episode_pages(found, episodes, discord.utils.utcnow())
+        await self.bot.pagers.send(interaction, pages)
 
     @app_commands.command(name="next", description="The next episode, with a countdown.")
     @app_commands.describe(drama="Which drama (default: this server's).")

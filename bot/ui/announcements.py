@@ -20,6 +20,7 @@ from bot.ui.about import format_duration
 from bot.ui.formatting import discord_timestamp, fit_embed, permission_labels
 
 ACCENT = discord.Colour(0xF1C40F)
+EPISODES_PER_PAGE = 20
 STATUS_WORDS = {
     AiringStatus.UPCOMING: "upcoming",
     AiringStatus.AIRING: "airing now",
@@ -75,18 +76,29 @@ def role_ping(role_id: int | None) -> str | None:
     return None if role_id is None else f"<@&{role_id}>"
 
 
-def render_episodes(drama: Drama, episodes: Sequence[Episode], now_at: datetime) -> discord.Embed:
+def render_episode_pages(
+    drama: Drama, episodes: Sequence[Episode], now_at: datetime
+) -> list[discord.Embed]:
+    """Every episode with its time and status, EPISODES_PER_PAGE to a page."""
     lines = [
         f"**{e.number}.** {discord_timestamp(e.airs_at)}"
         f" · {format_local(e.airs_at, drama.schedule.timezone)}"
-        f" · {STATUS_WORDS[episode_status(e, now_at)]}" + (f" · “{e.title}”" if e.title else "")
+        f" · {STATUS_WORDS[episode_status(e, now_at)]}"
+        + (f" · “{clip(e.title, 80)}”" if e.title else "")
         for e in episodes
-    ]
-    return discord.Embed(
-        title=clip(f"Episodes of {drama.title}", EMBED_TITLE_LIMIT),
-        description=clip("\n".join(lines) or "No episodes yet.", EMBED_DESCRIPTION_LIMIT),
-        colour=ACCENT,
-    )
+    ] or ["No episodes yet."]
+    chunks = [lines[i : i + EPISODES_PER_PAGE] for i in range(0, len(lines), EPISODES_PER_PAGE)]
+    pages = []
+    for number, chunk in enumerate(chunks, 1):
+        page = discord.Embed(
+            title=clip(f"Episodes of {drama.title}", EMBED_TITLE_LIMIT),
+            description=clip("\n".join(chunk), EMBED_DESCRIPTION_LIMIT),
+            colour=ACCENT,
+        )
+        if len(chunks) > 1:
+            page.set_footer(text=f"Page {number}/{len(chunks)}")
+        pages.append(page)
+    return pages
 
 
 def render_next(

@@ -371,3 +371,21 @@ async def test_a_post_sent_just_before_a_crash_is_not_posted_again(
     assert posts(emulator, fans.announcements) == ["Episode 1 of Soon Drama is out now!"]
     [(_, state, message_id)] = await bot.store.announcements.deliveries(AnnouncementKind.AIRING)
     assert state is DeliveryState.SENT and message_id == earlier.id
+
+
+async def test_a_long_season_is_listed_a_page_at_a_time(
+    emulator: DiscordEmulator, fans: Fans, tmp_path: Path
+) -> None:
+    first = in_seconds(3600)
+    data = soon_drama(tmp_path / "dramas", *(first + timedelta(days=7 * n) for n in range(45)))
+    runner = FanbotRunner(emulator, fanbot_settings(emulator, tmp_path, data))
+    await runner.start()
+    try:
+        listing = await emulator.slash(fans.alice, "/episodes", drama="soon")
+        assert listing.embeds[0]["footer"]["text"] == "Page 1/3"
+        assert listing.embeds[0]["description"].count("· upcoming") == 20
+        assert listing.message is not None
+        await emulator.click(listing.message, "Next", fans.alice)
+        assert listing.message.embeds[0]["description"].startswith("**21.**")
+    finally:
+        await runner.stop()
