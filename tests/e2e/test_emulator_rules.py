@@ -14,6 +14,7 @@ from discord.http import Route
 
 from tests.e2e.conftest import Fans
 from tests.emulator import DiscordEmulator
+from tests.emulator.actions import check_option_bounds
 from tests.emulator.baseline import BaselineBot, RunningBot
 from tests.emulator.state import Interaction
 
@@ -532,3 +533,12 @@ async def test_without_the_message_content_intent_messages_arrive_without_conten
     received = asyncio.ensure_future(bot.wait_for("message", timeout=3))
     await emulator.say(fans.alice, fans.general, f"<@{emulator.bot.id}> hello")
     assert (await received).content == f"<@{emulator.bot.id}> hello"  # it mentions the bot
+
+
+def test_the_client_refuses_option_values_out_of_bounds() -> None:
+    ranged = {"name": "n", "type": 4, "min_value": 1, "max_value": 50}
+    with pytest.raises(ValueError, match="refuses"):
+        check_option_bounds(ranged, 51)
+    check_option_bounds(ranged, 50)
+    with pytest.raises(ValueError, match="length"):
+        check_option_bounds({"name": "t", "type": 3, "max_length": 3}, "four")

@@ -39,6 +39,7 @@ def build_command_data(
     guild_id: int | None,
     values: dict[str, Any],
     focused: str | None = None,
+    client_checks: bool = True,
 ) -> dict[str, Any]:
     """The ``data`` of an APPLICATION_COMMAND (or autocomplete) interaction."""
     cmd = find_command(emu, path, guild_id)
@@ -65,7 +66,9 @@ def build_command_data(
         option = {
             "name": name,
             "type": spec["type"],
-            "value": _option_value(emu, spec, value, resolved, guild_id),
+            "value": _option_value(
+                emu, spec, value, resolved, guild_id, client_checks and name != focused
+            ),
         }
         if name == focused:
             option["focused"] = True
@@ -85,6 +88,7 @@ def _option_value(
     value: Any,
     resolved: dict[str, dict[str, Any]],
     guild_id: int | None,
+    client_checks: bool = True,
 ) -> Any:
     otype = spec["type"]
     if otype == 3:
@@ -119,7 +123,22 @@ def _option_value(
     choices = spec.get("choices")
     if choices and value not in [c["value"] for c in choices]:
         raise ValueError(f"{value!r} is not a choice of {spec['name']!r}")
+    if client_checks:
+        check_option_bounds(spec, value)
     return value
+
+
+def check_option_bounds(spec: dict[str, Any], value: Any) -> None:
+    """What the Discord client itself refuses to send: out of min/max value or length."""
+    name = spec["name"]
+    if spec["type"] in (4, 10):
+        low, high = spec.get("min_value"), spec.get("max_value")
+        if (low is not None and value < low) or (high is not None and value > high):
+            raise ValueError(f"the Discord client refuses {name}={value!r} ({low}..{high})")
+    if spec["type"] == 3:
+        low, high = spec.get("min_length"), spec.get("max_length")
+        if (low is not None and len(value) < low) or (high is not None and len(value) > high):
+            raise ValueError(f"the Discord client refuses {name} of length {len(value)}")
 
 
 def find_button(message: Message, label: str | None, custom_id: str | None) -> dict[str, Any]:

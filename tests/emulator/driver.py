@@ -18,6 +18,7 @@ from .actions import (
     build_command_data,
     check_clickable,
     find_button,
+    find_command,
     modal_submit_data,
 )
 from .endpoints import LOADING, build_router
@@ -358,15 +359,23 @@ class DiscordEmulator:
         *,
         in_channel: Channel | None = None,
         timeout: float | None = None,
+        bypass_client: bool = False,
         **options: Any,
     ) -> Reply:
         """Run ``/command [group] [sub]`` with options, as ``user`` would in ``in_channel``.
 
         The channel it is typed in is ``in_channel`` (default: the user's guild's first), so
-        that a command may have an option named ``channel``.
+        that a command may have an option named ``channel``. Like the Discord client, it
+        refuses a command hidden from the member by ``default_member_permissions`` and option
+        values outside their bounds; ``bypass_client=True`` sends it anyway (a server's
+        permission override, or a client that does not check).
         """
         channel = in_channel or self._default_channel(user)
-        data = build_command_data(self, path, channel.guild_id, options)
+        if not bypass_client:
+            self._check_command_visible(user, path, channel)
+        data = build_command_data(
+            self, path, channel.guild_id, options, client_checks=not bypass_client
+        )
         inter = await self._interact(user, 2, channel, data)
         return await Reply(self, inter).wait(timeout or self.interaction_deadline + 2)
 
@@ -379,6 +388,17 @@ class DiscordEmulator:
         self.notify()
         await self.gateway.dispatch("MESSAGE_CREATE", self.message_payload(msg))
         return msg
+
+    def _check_command_visible(self, user: User, path: str, channel: Channel) -> None:
+        """Discord hides a command whose ``default_member_permissions`` the member lacks;
+        ``bypass_client=True`` stands for an admin's per-role override in server settings."""
+        guild = self.world.guilds.get(channel.guild_id or 0)
+        cmd = find_command(self, path, channel.guild_id)
+        needed = cmd.get("default_member_permissions")
+        if guild is None or needed is None:
+            return
+        if int(needed) & ~self.world.permissions(guild, user.id):
+            raise PermissionError(f"Discord does not show {path.split()[0]} to {user.name}")
 
     async def autocomplete(
         self,
