@@ -17,7 +17,7 @@ from bot.domain.text import (
     clip,
 )
 from bot.ui.about import format_duration
-from bot.ui.formatting import discord_timestamp, fit_embed, permission_labels
+from bot.ui.formatting import discord_timestamp, fit_embed, line_pages, permission_labels
 
 ACCENT = discord.Colour(0xF1C40F)
 EPISODES_PER_PAGE = 20
@@ -87,18 +87,7 @@ def render_episode_pages(
         + (f" · “{clip(e.title, 80)}”" if e.title else "")
         for e in episodes
     ] or ["No episodes yet."]
-    chunks = [lines[i : i + EPISODES_PER_PAGE] for i in range(0, len(lines), EPISODES_PER_PAGE)]
-    pages = []
-    for number, chunk in enumerate(chunks, 1):
-        page = discord.Embed(
-            title=clip(f"Episodes of {drama.title}", EMBED_TITLE_LIMIT),
-            description=clip("\n".join(chunk), EMBED_DESCRIPTION_LIMIT),
-            colour=ACCENT,
-        )
-        if len(chunks) > 1:
-            page.set_footer(text=f"Page {number}/{len(chunks)}")
-        pages.append(page)
-    return pages
+    return line_pages(f"Episodes of {drama.title}", lines, EPISODES_PER_PAGE, ACCENT)
 
 
 def render_next(

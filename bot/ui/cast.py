@@ -17,7 +17,7 @@ from bot.domain.text import (
     EMBED_TITLE_LIMIT,
     clip,
 )
-from bot.ui.formatting import fit_embed, human_list
+from bot.ui.formatting import fit_embed, human_list, line_pages
 
 ACCENT = discord.Colour(0x9B59B6)
 LINES_PER_PAGE = 15
@@ -44,18 +44,7 @@ def render_cast_pages(
     order = list(RoleKind)
     ordered = sorted(credits, key=lambda c: order.index(c.role))
     lines = [cast_line(c, people.get(c.person_id)) for c in ordered] or ["No cast listed yet."]
-    chunks = [lines[i : i + LINES_PER_PAGE] for i in range(0, len(lines), LINES_PER_PAGE)]
-    pages = []
-    for number, chunk in enumerate(chunks, 1):
-        embed = discord.Embed(
-            title=clip(f"Cast and crew of {drama.title}", EMBED_TITLE_LIMIT),
-            description=clip("\n".join(chunk), EMBED_DESCRIPTION_LIMIT),
-            colour=ACCENT,
-        )
-        if len(chunks) > 1:
-            embed.set_footer(text=f"Page {number}/{len(chunks)}")
-        pages.append(embed)
-    return pages
+    return line_pages(f"Cast and crew of {drama.title}", lines, LINES_PER_PAGE, ACCENT)
 
 
 def render_person(

@@ -9,7 +9,7 @@ from typing import Literal
 import discord
 
 from bot.domain.schedule import require_utc
-from bot.domain.text import EMBED_TOTAL_LIMIT, clip
+from bot.domain.text import EMBED_DESCRIPTION_LIMIT, EMBED_TITLE_LIMIT, EMBED_TOTAL_LIMIT, clip
 
 TimestampStyle = Literal["f", "F", "d", "D", "t", "T", "R"]
 
@@ -51,3 +51,21 @@ def fit_embed(embed: discord.Embed) -> discord.Embed:
     while len(embed) > EMBED_TOTAL_LIMIT and embed.fields:
         embed.remove_field(len(embed.fields) - 1)
     return embed
+
+
+def line_pages(
+    title: str, lines: Sequence[str], per_page: int, colour: discord.Colour
+) -> list[discord.Embed]:
+    """One embed per ``per_page`` lines, each saying which page it is when there are several."""
+    chunks = [lines[i : i + per_page] for i in range(0, len(lines), per_page)] or [[]]
+    pages = []
+    for number, chunk in enumerate(chunks, 1):
+        page = discord.Embed(
+            title=clip(title, EMBED_TITLE_LIMIT),
+            description=clip("\n".join(chunk), EMBED_DESCRIPTION_LIMIT) or None,
+            colour=colour,
+        )
+        if len(chunks) > 1:
+            page.set_footer(text=f"Page {number}/{len(chunks)}")
+        pages.append(page)
+    return pages
