@@ -31,6 +31,7 @@ from bot.store import Store
 from bot.trivia_sessions import TriviaSessions
 from bot.ui.errors import SOMETHING_WENT_WRONG, check_failure_message
 from bot.ui.pager import PageButton, PagerRegistry
+from bot.ui.replies import respond
 from bot.ui.trivia import AnswerButton
 
 log = logging.getLogger(__name__)
@@ -200,10 +201,7 @@ class FanBot(commands.Bot):
 
     async def _tell(self, interaction: discord.Interaction, text: str) -> None:
         try:
-            if interaction.response.is_done():
-                await interaction.followup.send(text, ephemeral=True)
-            else:
-                await interaction.response.send_message(text, ephemeral=True)
+            await respond(interaction, content=text, ephemeral=True)
         except discord.HTTPException as error:
             log.warning("could not answer interaction %s: %s", interaction.id, error)
 

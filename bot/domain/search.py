@@ -21,7 +21,7 @@ MIN_CORRECTABLE = 5  # shorter words have too many one-letter neighbours to gues
 
 def query_words(query: str) -> list[str]:
     """Lowercased words of the query, as FTS5's unicode61 tokenizer would split them."""
-    return [w.casefold() for w in WORD.findall(query)][:MAX_QUERY_WORDS]
+    return text_words(query)[:MAX_QUERY_WORDS]
 
 
 def match_expression(
@@ -69,7 +69,7 @@ def rank_by_relevance(
     The store hands over a bounded window of full-text matches; ranking them here costs
     microseconds where SQLite's bm25() costs milliseconds per hundred rows.
     """
-    tokenised = [(doc_id, query_words_unbounded(text)) for doc_id, text in documents]
+    tokenised = [(doc_id, text_words(text)) for doc_id, text in documents]
     if not tokenised:
         return []
 
@@ -96,6 +96,6 @@ def rank_by_relevance(
     return [doc_id for _, doc_id in scores]
 
 
-def query_words_unbounded(text: str) -> list[str]:
+def text_words(text: str) -> list[str]:
     """Every lowercased word of a text (query_words keeps only the first few)."""
     return [w.casefold() for w in WORD.findall(text)]

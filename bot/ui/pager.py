@@ -19,6 +19,8 @@ from typing import Any
 
 import discord
 
+from bot.ui.replies import respond
+
 log = logging.getLogger(__name__)
 
 PAGE_LIFETIME_SECONDS = 600.0
@@ -55,13 +57,13 @@ class PagerRegistry:
     ) -> None:
         """Answer with the first page, and buttons when there is more than one."""
         if len(pages) <= 1:
-            await _respond(interaction, embed=pages[0], ephemeral=ephemeral)
+            await respond(interaction, embed=pages[0], ephemeral=ephemeral)
             return
         session_id = secrets.token_hex(8)
         session = PageSession(owner_id=interaction.user.id, pages=pages, interaction=interaction)
         self._sessions[session_id] = session
         try:
-            await _respond(
+            await respond(
                 interaction,
                 embed=pages[0],
                 view=page_buttons(session_id, session),
@@ -91,14 +93,6 @@ class PagerRegistry:
         self._sessions.clear()
         for task in self._tasks:
             task.cancel()
-
-
-async def _respond(interaction: discord.Interaction, **kwargs: Any) -> None:
-    kwargs.setdefault("allowed_mentions", discord.AllowedMentions.none())
-    if interaction.response.is_done():
-        await interaction.followup.send(**kwargs)
-    else:
-        await interaction.response.send_message(**kwargs)
 
 
 async def _disable(interaction: discord.Interaction, session_id: str, session: PageSession) -> None:
