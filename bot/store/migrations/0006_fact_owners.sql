@@ -1,0 +1,1 @@
+-- Community facts belong to the server they were added in.

@@ -1,0 +1,1 @@
+-- Delivery retries: attempts, the last transient error, the retry deadline.
