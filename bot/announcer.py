@@ -1,69 +1,106 @@
-"""Posting announcements: exactly once per (server, episode, kind), concurrently.
+"""Posting announcements: exactly once per (server or fan, episode, kind), whatever fails.
 
-Each delivery is claimed in the store before it is sent; the claim's key also gives
-Discord a message nonce, so a resend after a crash between "sent" and "recorded" is
-answered with the first message instead of a duplicate. One server's failure is
-recorded for ``/announce status`` and stops nobody else.
+Every delivery takes one path: claim its row in the delivery log, post, settle. Only the
+claimant posts, and a live process keeps its claims. A claim left by a process that is gone
+(killed mid fan-out, or stopped while retrying) is taken over by the next one, which first
+*looks* for the post in the channel (the bot's own messages carrying the delivery's marker)
+and settles without posting when the first send landed; the message nonce covers a send
+still in flight. So nothing depends on how long Discord remembers a nonce.
+
+Transient failures (5xx, 429 storms, timeouts, the database busy) are retried with backoff
+and jitter until the catch-up window closes; permanent ones (no permission, channel gone,
+DMs closed) are settled at once and shown in ``/announce status``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import random
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
-import aiohttp
-import discord
-
+from bot.catalogue import Catalogue
 from bot.domain.announcements import (
     AnnouncementKind,
+    Claim,
     DeliveryKey,
     DeliveryState,
+    Owed,
     PlannedJob,
     Subscription,
     catch_up,
+    delivery_marker,
+    job_still_due,
+    late_reason,
 )
+from bot.domain.clock import Clock
+from bot.domain.delivery import DeliveryFailed, FailureKind, Problem, RetryPolicy
 from bot.domain.models import Drama, Episode
-from bot.store.announcements import Claim
+from bot.messenger import Destination, Messenger, OutgoingPost
+from bot.store.announcements import AnnouncementStore, StoreBusy
 from bot.ui.announcements import (
+    Lateness,
+    announcement_mentions,
+    channel_deleted,
     delivery_failure,
     failure_reason,
+    gave_up,
     render_airing,
     render_direct_reminder,
     render_reminder,
     role_ping,
 )
 
-if TYPE_CHECKING:
-    from bot.client import FanBot
-
 log = logging.getLogger(__name__)
 
 FAN_OUT_CONCURRENCY = 64
 # How long a stopping bot lets announcements in flight finish (Docker kills after 10 s).
-# What is cut off stays claimed and is resent, with the same nonce, by the next start.
+# What is cut off stays claimed and is taken over, looked for and resent by the next start.
 DRAIN_SECONDS = 7.0
-# What can go wrong on the way to Discord, besides an HTTP error answer.
-NETWORK_ERRORS = (aiohttp.ClientError, OSError, TimeoutError)
+# The look for an earlier post starts this long before the delivery was due.
+LOOK_BACK = timedelta(minutes=5)
+# Catch-up reads episodes that fell due this far back (older ones were settled before) and
+# reminders up to a day ahead (the longest lead).
+CATCH_UP_HORIZON = timedelta(days=7)
+LONGEST_LEAD = timedelta(days=1)
 
 
-def announcement_mentions(role_id: int | None) -> discord.AllowedMentions:
-    """Only the configured role may be pinged; nothing else in the message can ping."""
-    if role_id is None:
-        return discord.AllowedMentions.none()
-    return discord.AllowedMentions(
-        everyone=False, users=False, replied_user=False, roles=[discord.Object(role_id)]
-    )
+@dataclass(frozen=True)
+class Delivery:
+    """One post to make once: its key, when it was due, where, and how to render it."""
+
+    key: DeliveryKey
+    due_at: datetime
+    to: Destination
+    render: Callable[[Lateness | None], OutgoingPost]
+    caught_up: bool = False  # owed by a start-up, not posted by its job
 
 
 class Announcer:
-    """Runs planned jobs and start-up catch-ups against the store and Discord."""
+    """Runs planned jobs and start-up catch-ups: store, catalogue, messenger and clock."""
 
-    def __init__(self, bot: FanBot) -> None:
-        self.bot = bot
-        self._semaphore = asyncio.Semaphore(FAN_OUT_CONCURRENCY)
+    def __init__(
+        self,
+        store: AnnouncementStore,
+        catalogue: Catalogue,
+        messenger: Messenger,
+        clock: Clock,
+        *,
+        catchup_window: timedelta,
+        retry: RetryPolicy | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self._store = store
+        self._catalogue = catalogue
+        self._messenger = messenger
+        self._clock = clock
+        self._window = catchup_window
+        self._retry = retry or RetryPolicy()
+        self._rng = rng or random.Random()
+        self._slots = asyncio.Semaphore(FAN_OUT_CONCURRENCY)
         self._running: set[asyncio.Task[object]] = set()
 
     async def drain(self, timeout: float = DRAIN_SECONDS) -> None:
@@ -77,21 +114,21 @@ class Announcer:
         if pending:
             await asyncio.wait(pending, timeout=1)
 
-    def _episode(self, slug: str, number: int) -> tuple[Drama, Episode, int] | None:
-        snapshot = self.bot.catalogue.snapshot
-        drama = snapshot.drama(slug)
-        episodes = snapshot.episodes_of(slug)
-        episode = next((e for e in episodes if e.number == number), None)
-        if drama is None or episode is None:
-            return None
-        return drama, episode, len(episodes)
-
     def _track(self) -> None:
         """Count the current task as running work, which close() lets finish."""
         task = asyncio.current_task()
         if task is not None:
             self._running.add(task)
             task.add_done_callback(self._running.discard)
+
+    def _episode(self, slug: str, number: int) -> tuple[Drama, Episode, int] | None:
+        snapshot = self._catalogue.snapshot
+        drama = snapshot.drama(slug)
+        episodes = snapshot.episodes_of(slug)
+        episode = next((e for e in episodes if e.number == number), None)
+        if drama is None or episode is None:
+            return None
+        return drama, episode, len(episodes)
 
     async def run(self, job: PlannedJob) -> None:
         """One scheduler job: announce to every server (or fan) concerned, concurrently."""
@@ -101,158 +138,274 @@ class Announcer:
             log.warning("job %s: episode no longer exists; nothing to announce", job.job_id)
             return
         drama, episode, count = found
-        if job.kind is AnnouncementKind.DIRECT:
-            users = await self.bot.store.announcements.reminder_users(drama.slug)
-            await self._fan_out([self._direct(user_id, drama, episode, count) for user_id in users])
+        if not job_still_due(job, episode):
+            log.info("job %s: the episode moved to %s; not announcing now", job.job_id,
+                     episode.airs_at)
             return
-        subscriptions = await self.bot.store.announcements.subscriptions(drama_slug=drama.slug)
+        if job.kind is AnnouncementKind.DIRECT:
+            users = await self._store.reminder_users(drama.slug)
+            await self._fan_out(
+                [self._direct(user_id, drama, episode, count, job.run_at) for user_id in users]
+            )
+            return
+        subscriptions = await self._store.subscriptions(drama_slug=drama.slug)
         if job.kind is AnnouncementKind.REMINDER:
             subscriptions = [s for s in subscriptions if s.lead_minutes == job.lead_minutes]
         await self._fan_out(
-            [self._to_server(s, drama, episode, count, job.kind) for s in subscriptions]
+            [self._to_server(s, drama, episode, count, job.kind, job.run_at) for s in subscriptions]
         )
 
-    async def catch_up(self, now_at: datetime) -> None:
-        """Post what aired while the bot was away (within the window); record older misses."""
+    async def catch_up(self) -> None:
+        """Post what fell due while the bot was away (within the window), record older misses,
+        and finish what a process that is gone left claimed: airings, reminders and DMs."""
         self._track()
-        store = self.bot.store.announcements
-        window = timedelta(minutes=self.bot.settings.catchup_minutes)
+        now_at = self._clock.now()
+        recent = [
+            e
+            for e in self._catalogue.snapshot.episodes
+            if now_at - CATCH_UP_HORIZON - self._window <= e.airs_at <= now_at + LONGEST_LEAD
+        ]
         owed = catch_up(
-            self.bot.catalogue.snapshot.episodes,
-            await store.subscriptions(),
-            await store.settled_airings(),
+            recent,
+            await self._store.subscriptions(),
+            await self._store.reminder_subscriptions(),
+            await self._store.settled_among((e.drama_slug, e.number) for e in recent),
             now_at,
-            window,
+            self._window,
         )
-        for subscription, episode in owed.missed:
-            key = DeliveryKey(
-                subscription.guild_id, episode.drama_slug, episode.number, AnnouncementKind.AIRING
-            )
+        for miss in owed.missed:
             log.warning(
-                "guild %s missed episode %s of %s (aired %s, beyond the catch-up window)",
-                subscription.guild_id,
-                episode.number,
-                episode.drama_slug,
-                episode.airs_at,
+                "%s for %s episode %s to %s was due %s, beyond the catch-up window: not posted",
+                miss.key.kind.value,
+                miss.key.drama_slug,
+                miss.key.episode_number,
+                miss.key.target_id,
+                miss.due_at,
             )
-            await store.settle(key, DeliveryState.MISSED, now_at, error="bot was offline")
-        sends = []
-        for subscription, episode in owed.post:
-            found = self._episode(episode.drama_slug, episode.number)
-            if found is not None:
-                drama, current, count = found
-                sends.append(
-                    self._to_server(subscription, drama, current, count, AnnouncementKind.AIRING)
-                )
-        await self._fan_out(sends)
+            await self._store.settle(
+                miss.key, DeliveryState.MISSED, now_at, error="bot was offline"
+            )
+        deliveries = [d for d in (self._owed_delivery(o) for o in owed.post) if d is not None]
+        await self._fan_out(deliveries)
+
+    def _owed_delivery(self, owed: Owed) -> Awaitable[None] | None:
+        found = self._episode(owed.key.drama_slug, owed.key.episode_number)
+        if found is None:
+            return None
+        drama, episode, count = found
+        if owed.subscription is None:
+            return self._direct(owed.key.target_id, drama, episode, count, owed.due_at, True)
+        return self._to_server(
+            owed.subscription, drama, episode, count, owed.key.kind, owed.due_at, True
+        )
 
     async def _fan_out(self, sends: Sequence[Awaitable[None]]) -> None:
-        async def limited(send: Awaitable[None]) -> None:
-            async with self._semaphore:
-                await send
-
-        results = await asyncio.gather(*(limited(s) for s in sends), return_exceptions=True)
+        results = await asyncio.gather(*sends, return_exceptions=True)
         for result in results:
             if isinstance(result, BaseException) and not isinstance(result, asyncio.CancelledError):
                 log.error("an announcement failed unexpectedly", exc_info=result)
 
-    async def _claimed(
-        self, key: DeliveryKey, send: Callable[[], Awaitable[int | None]], channel_id: int | None
-    ) -> None:
-        """Claim, send, settle: the one path every delivery takes."""
-        store = self.bot.store.announcements
-        now_at = discord.utils.utcnow()
-        claim = await store.claim(key, now_at)
-        if claim is Claim.TAKEN:
-            return
-        try:
-            message_id = await send()
-        except (discord.HTTPException, *NETWORK_ERRORS) as error:
-            reason = failure_reason(error)
-            log.warning(
-                "%s for %s episode %s failed in guild/user %s channel %s: %s",
-                key.kind.value,
-                key.drama_slug,
-                key.episode_number,
-                key.target_id,
-                channel_id,
-                error,
-            )
-            await store.settle(
-                key,
-                DeliveryState.FAILED,
-                discord.utils.utcnow(),
-                channel_id=channel_id,
-                error=reason,
-            )
-            if key.kind is not AnnouncementKind.DIRECT and channel_id is not None:
-                await store.record_failure(
-                    key.target_id, delivery_failure(channel_id, reason), discord.utils.utcnow()
-                )
-            elif isinstance(error, discord.Forbidden):  # the fan's DMs are closed
-                await store.close_dms(key.target_id, discord.utils.utcnow())
-            return
-        await store.settle(
-            key,
-            DeliveryState.SENT,
-            discord.utils.utcnow(),
-            channel_id=channel_id,
-            message_id=message_id,
-        )
-
-    async def _to_server(
+    def _to_server(
         self,
         subscription: Subscription,
         drama: Drama,
         episode: Episode,
         count: int,
         kind: AnnouncementKind,
-    ) -> None:
+        due_at: datetime,
+        caught_up: bool = False,
+    ) -> Awaitable[None]:
         key = DeliveryKey(subscription.guild_id, drama.slug, episode.number, kind)
-        channel = self.bot.get_partial_messageable(
-            subscription.channel_id, guild_id=subscription.guild_id
-        )
+        marker = delivery_marker(key)
 
-        async def send() -> int:
+        def render(late: Lateness | None) -> OutgoingPost:
             if kind is AnnouncementKind.REMINDER:
-                embed = render_reminder(drama, episode, count)
+                embed = render_reminder(drama, episode, count, marker=marker)
             else:
-                embed = render_airing(drama, episode, count, discord.utils.utcnow())
-            message = await channel.send(
-                content=role_ping(subscription.role_id),
-                embed=embed,
-                allowed_mentions=announcement_mentions(subscription.role_id),
-                nonce=key.nonce,
+                embed = render_airing(drama, episode, count, late=late, marker=marker)
+            return OutgoingPost(
+                role_ping(subscription.role_id), embed, announcement_mentions(subscription.role_id)
             )
-            return message.id
 
-        await self._claimed(key, send, subscription.channel_id)
+        to = Destination.channel(subscription.guild_id, subscription.channel_id)
+        return self._deliver(Delivery(key, due_at, to, render, caught_up))
 
-    async def _direct(self, user_id: int, drama: Drama, episode: Episode, count: int) -> None:
+    def _direct(
+        self,
+        user_id: int,
+        drama: Drama,
+        episode: Episode,
+        count: int,
+        due_at: datetime,
+        caught_up: bool = False,
+    ) -> Awaitable[None]:
         key = DeliveryKey(user_id, drama.slug, episode.number, AnnouncementKind.DIRECT)
+        marker = delivery_marker(key)
 
-        async def send() -> int:
-            dm = await self.bot.create_dm(discord.Object(user_id))
-            message = await dm.send(
-                render_direct_reminder(drama, episode, count),
-                allowed_mentions=discord.AllowedMentions.none(),
-                nonce=key.nonce,
+        def render(late: Lateness | None) -> OutgoingPost:
+            return OutgoingPost(render_direct_reminder(drama, episode, count, marker=marker))
+
+        return self._deliver(Delivery(key, due_at, Destination.direct(user_id), render, caught_up))
+
+    # -- one delivery: claim, (look,) post, settle ----------------------------------------
+
+    async def _deliver(self, delivery: Delivery) -> None:
+        deadline_at = delivery.due_at + self._window
+        attempts = 0
+        claimed = False
+        look_first = False
+        while True:
+            failure: DeliveryFailed
+            try:
+                async with self._slots:
+                    if not claimed:
+                        claim = await self._store.claim(delivery.key, self._clock.now())
+                        if claim is Claim.TAKEN:
+                            return
+                        claimed, look_first = True, claim is Claim.RESEND
+                    if look_first and await self._found_earlier(delivery):
+                        return
+                    post = delivery.render(self._lateness(delivery, attempts))
+                    message_id = await self._messenger.post(
+                        delivery.to, post, nonce=delivery.key.nonce
+                    )
+            except DeliveryFailed as error:
+                failure = error
+            except StoreBusy as error:
+                failure = DeliveryFailed(Problem.DATABASE_BUSY, str(error))
+            else:
+                await self._settle(delivery, DeliveryState.SENT, message_id=message_id)
+                return
+            if failure.problem is Problem.DELETED:  # posted, then removed in the server
+                log.info("%s: the earlier post was deleted; not posting again", delivery.key)
+                await self._settle(delivery, DeliveryState.SENT, error=failure_reason(failure))
+                return
+            if failure.kind is FailureKind.PERMANENT:
+                await self._fail(delivery, failure, attempts + 1)
+                return
+            attempts += 1
+            look_first = look_first or failure.ambiguous
+            retry_at = self._retry.next_attempt_at(
+                attempts, self._clock.now(), deadline_at, self._rng
             )
-            return message.id
+            if retry_at is None:
+                await self._fail(delivery, failure, attempts, window_closed=True)
+                return
+            log.warning(
+                "%s to %s failed (attempt %d: %s); retrying at %s",
+                _describe(delivery.key),
+                delivery.to,
+                attempts,
+                failure,
+                retry_at.isoformat(timespec="seconds"),
+            )
+            if claimed:
+                await self._record_attempt(delivery, failure)
+            await asyncio.sleep(max(0.0, (retry_at - self._clock.now()).total_seconds()))
 
-        await self._claimed(key, send, None)
-
-    async def post_test(
-        self, channel_id: int, guild_id: int, drama: Drama, role_id: int | None
-    ) -> None:
-        """A sample now, for /announce test (not logged: it may be sent any number of times)."""
-        snapshot = self.bot.catalogue.snapshot
-        episodes = snapshot.episodes_of(drama.slug)
-        now_at = discord.utils.utcnow()
-        sample = next((e for e in episodes if e.airs_at > now_at), episodes[-1])
-        channel = self.bot.get_partial_messageable(channel_id, guild_id=guild_id)
-        await channel.send(
-            content=role_ping(role_id),
-            embed=render_airing(drama, sample, len(episodes), now_at, test=True),
-            allowed_mentions=announcement_mentions(role_id),
+    async def _found_earlier(self, delivery: Delivery) -> bool:
+        """True (and settled) when the bot's earlier post of this delivery is in the channel."""
+        if not self._messenger.can_read_history(delivery.to):
+            log.warning(
+                "%s: cannot read the history of %s to check for an earlier post; posting"
+                " (a duplicate is possible if the first send landed)",
+                _describe(delivery.key),
+                delivery.to,
+            )
+            return False
+        found = await self._messenger.find_post(
+            delivery.to, delivery_marker(delivery.key), delivery.due_at - LOOK_BACK
         )
+        if found is None:
+            return False
+        log.info("%s: found the earlier post %s; not posting again", _describe(delivery.key), found)
+        await self._settle(delivery, DeliveryState.SENT, message_id=found)
+        return True
+
+    def _lateness(self, delivery: Delivery, attempts: int) -> Lateness | None:
+        now_at = self._clock.now()
+        reason = late_reason(
+            delivery.due_at, now_at, caught_up=delivery.caught_up, retried=attempts > 0
+        )
+        if reason is None:
+            return None
+        return Lateness(reason, (now_at - delivery.due_at).total_seconds())
+
+    async def _record_attempt(self, delivery: Delivery, failure: DeliveryFailed) -> None:
+        # Only what /announce status shows meanwhile: a busy database does not stop the retry.
+        with contextlib.suppress(StoreBusy):
+            await self._store.record_attempt(delivery.key, failure_reason(failure))
+
+    async def _settle(
+        self,
+        delivery: Delivery,
+        state: DeliveryState,
+        *,
+        message_id: int | None = None,
+        error: str | None = None,
+    ) -> None:
+        """Write the outcome, waiting out a busy database; if it never frees, the claim stays
+        and the next start finds the post by its marker."""
+        attempts = 0
+        while True:
+            try:
+                await self._store.settle(
+                    delivery.key,
+                    state,
+                    self._clock.now(),
+                    channel_id=delivery.to.channel_id,
+                    message_id=message_id,
+                    error=error,
+                )
+                return
+            except StoreBusy as busy:
+                attempts += 1
+                delay = self._retry.delay(attempts, self._rng)
+                log.warning("%s: %s; settling again in %.1f s", delivery.key, busy, delay)
+                await asyncio.sleep(delay)
+
+    async def _fail(
+        self,
+        delivery: Delivery,
+        failure: DeliveryFailed,
+        attempts: int,
+        *,
+        window_closed: bool = False,
+    ) -> None:
+        key, to = delivery.key, delivery.to
+        reason = failure_reason(failure)
+        if window_closed:
+            reason = gave_up(reason, attempts)
+        log.warning("%s to %s failed for good: %s", _describe(key), to, reason)
+        await self._settle(delivery, DeliveryState.FAILED, error=reason)
+        now_at = self._clock.now()
+        try:
+            if to.user_id is not None:
+                if failure.problem is Problem.DMS_CLOSED:
+                    await self._store.close_dms(to.user_id, now_at)
+                return
+            assert to.guild_id is not None and to.channel_id is not None
+            if failure.problem is Problem.CHANNEL_GONE:
+                ended = await self._store.end_in_channel(to.channel_id)
+                titles = [self._catalogue.snapshot.title_of(s.drama_slug) for s in ended]
+                if titles:
+                    await self._store.record_failure(to.guild_id, channel_deleted(titles), now_at)
+                return
+            await self._store.record_failure(
+                to.guild_id, delivery_failure(to.channel_id, reason), now_at
+            )
+        except StoreBusy as busy:
+            log.warning("could not record the failure of %s: %s", key, busy)
+
+    async def post_test(self, to: Destination, drama: Drama, role_id: int | None) -> None:
+        """A sample now, for /announce test: not logged (it may be sent any number of times),
+        and it shows the role's ping without notifying anyone."""
+        episodes = self._catalogue.snapshot.episodes_of(drama.slug)
+        now_at = self._clock.now()
+        sample = next((e for e in episodes if e.airs_at > now_at), episodes[-1])
+        embed = render_airing(drama, sample, len(episodes), test=True)
+        await self._messenger.post(to, OutgoingPost(role_ping(role_id), embed), nonce=None)
+
+
+def _describe(key: DeliveryKey) -> str:
+    return f"{key.kind.value} of {key.drama_slug} episode {key.episode_number}"

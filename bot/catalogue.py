@@ -50,6 +50,11 @@ class CatalogueSnapshot:
     def drama(self, slug: str) -> Drama | None:
         return next((d for d in self.dramas if d.slug == slug), None)
 
+    def title_of(self, slug: str) -> str:
+        """The drama's title, or its slug when it is no longer known."""
+        drama = self.drama(slug)
+        return drama.title if drama else slug
+
     def person(self, person_id: str) -> Person | None:
         return next((p for p in self.people if p.id == person_id), None)
 

@@ -108,8 +108,3 @@ class AiringScheduler:
         self._planned = wanted
         log.info("planned %d announcement jobs", len(wanted))
         return self.planned
-
-    def next_for(self, drama_slugs: set[str]) -> datetime | None:
-        """When the next job for any of these dramas runs."""
-        upcoming = [j.run_at for j in self.planned if j.drama_slug in drama_slugs]
-        return min(upcoming, default=None)

@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+import logging
+
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.client import FanBot
 from bot.cogs.drama_option import drama_autocomplete, resolve_drama
-from bot.cogs.permissions import missing_to_post
+from bot.cogs.permissions import ANNOUNCING_PERMISSIONS, missing_to_post
+from bot.domain.announcements import next_announcement
+from bot.domain.delivery import DeliveryFailed
+from bot.messenger import Destination
 from bot.ui.announcements import (
+    channel_deleted,
     failure_reason,
     lead_set,
     missing_permissions,
     nothing_to_test,
     now_announcing,
     render_status,
+    role_deleted,
+    role_not_pingable,
+    role_refused,
     role_set,
     stopped,
     test_failed,
@@ -23,6 +32,8 @@ from bot.ui.announcements import (
 )
 
 MAX_LEAD_MINUTES = 24 * 60
+
+log = logging.getLogger(__name__)
 
 
 @app_commands.default_permissions(manage_guild=True)
@@ -55,7 +66,7 @@ class Announce(
         target = interaction.guild.get_channel(channel.id)
         me = interaction.guild.me
         if isinstance(target, discord.abc.GuildChannel) and me is not None:
-            missing = missing_to_post(target.permissions_for(me))
+            missing = missing_to_post(target.permissions_for(me), ANNOUNCING_PERMISSIONS)
             if missing:
                 await interaction.response.send_message(
                     missing_permissions(channel.id, missing), ephemeral=True
@@ -76,13 +87,19 @@ class Announce(
     async def role(
         self, interaction: discord.Interaction, role: discord.Role | None = None
     ) -> None:
-        assert interaction.guild_id is not None
+        assert interaction.guild is not None
+        if role is not None and (role.is_default() or role.managed):
+            await interaction.response.send_message(role_refused(role), ephemeral=True)
+            return
         role_id = role.id if role else None
-        await interaction.response.defer(thinking=True)  # a write may wait on SQLite's lock
+        await interaction.response.defer(ephemeral=True, thinking=True)  # a write may wait
         await self.bot.store.announcements.set_role(
-            interaction.guild_id, role_id, discord.utils.utcnow()
+            interaction.guild.id, role_id, self.bot.clock.now()
         )
-        await interaction.followup.send(role_set(role_id))
+        me = interaction.guild.me
+        can_ping = role is None or role.mentionable or me.guild_permissions.mention_everyone
+        text = role_set(role_id) if can_ping else f"{role_set(role_id)}\n{role_not_pingable()}"
+        await interaction.followup.send(text, ephemeral=True)
 
     @app_commands.command(name="lead", description="Also remind this many minutes before.")
     @app_commands.describe(minutes="Minutes before each airing (0 turns reminders off).")
@@ -122,9 +139,11 @@ class Announce(
         store = self.bot.store.announcements
         subscriptions = await store.subscriptions(guild_id=interaction.guild_id)
         settings = await store.settings(interaction.guild_id)
-        next_at = self.bot.airing.next_for({s.drama_slug for s in subscriptions})
-        dramas = {d.slug: d for d in self.bot.catalogue.snapshot.dramas}
-        embed = render_status(subscriptions, dramas, settings, next_at)
+        snapshot = self.bot.catalogue.snapshot
+        next_at = next_announcement(snapshot.episodes, subscriptions, self.bot.clock.now())
+        dramas = {d.slug: d for d in snapshot.dramas}
+        retrying = await store.in_flight(interaction.guild_id)
+        embed = render_status(subscriptions, dramas, settings, next_at, retrying)
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @app_commands.command(name="test", description="Post a sample announcement now.")
@@ -141,16 +160,42 @@ class Announce(
             await interaction.response.send_message(nothing_to_test(), ephemeral=True)
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
+        to = Destination.channel(interaction.guild_id, first.channel_id)
         try:
-            await self.bot.announcer.post_test(
-                first.channel_id, interaction.guild_id, drama, first.role_id
-            )
-        except discord.HTTPException as error:
+            await self.bot.announcer.post_test(to, drama, first.role_id)
+        except DeliveryFailed as error:
             await interaction.followup.send(
                 test_failed(first.channel_id, failure_reason(error)), ephemeral=True
             )
             return
         await interaction.followup.send(test_posted(first.channel_id), ephemeral=True)
+
+    # -- what a server removes ends or flags what used it --------------------------------
+
+    @commands.Cog.listener()
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        """The bot left (or was removed from) a server: stop announcing there."""
+        count = await self.bot.store.announcements.unsubscribe(guild.id, None)
+        log.info("left guild %s: ended %d announcement subscriptions", guild.id, count)
+        await self.bot.airing.replan()
+
+    @commands.Cog.listener()
+    async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
+        store = self.bot.store.announcements
+        ended = await store.end_in_channel(channel.id)
+        if not ended:
+            return
+        titles = [self.bot.catalogue.snapshot.title_of(s.drama_slug) for s in ended]
+        await store.record_failure(channel.guild.id, channel_deleted(titles), self.bot.clock.now())
+        log.info("channel %s deleted in guild %s: ended %s", channel.id, channel.guild.id, titles)
+        await self.bot.airing.replan()
+
+    @commands.Cog.listener()
+    async def on_guild_role_delete(self, role: discord.Role) -> None:
+        store = self.bot.store.announcements
+        if await store.clear_role(role.guild.id, role.id, self.bot.clock.now()):
+            await store.record_failure(role.guild.id, role_deleted(), self.bot.clock.now())
+            log.info("announcement role %s deleted in guild %s", role.id, role.guild.id)
 
 
 async def setup(bot: FanBot) -> None:

@@ -112,38 +112,137 @@ def plan_jobs(
     return sorted(jobs, key=lambda j: (j.run_at, j.job_id))
 
 
+class Claim(StrEnum):
+    """What claiming a delivery in the log gave this process."""
+
+    NEW = "new"  # nobody had it: send
+    RESEND = "resend"  # claimed by a process that is gone: look for its post, else send
+    TAKEN = "taken"  # settled, or owned by a live process (this one or another)
+
+
+class LateReason(StrEnum):
+    """Why a post comes a minute or more after its time, as the post itself says."""
+
+    OFFLINE = "offline"  # the bot was not running at air time (a catch-up after a start)
+    DISCORD_TROUBLE = "discord trouble"  # Discord failed and the post was retried
+    QUEUED = "queued"  # many servers at once: it waited its turn under the rate limit
+
+
+LATE_AFTER = timedelta(minutes=1)
+
+
+def late_reason(
+    due_at: datetime, sent_at: datetime, *, caught_up: bool, retried: bool
+) -> LateReason | None:
+    """The real reason a post is late, or None when it is on time."""
+    if sent_at - due_at < LATE_AFTER:
+        return None
+    if caught_up:
+        return LateReason.OFFLINE
+    if retried:
+        return LateReason.DISCORD_TROUBLE
+    return LateReason.QUEUED
+
+
+def delivery_marker(key: DeliveryKey) -> str:
+    """A short tag the post carries, so the bot can recognise its own post in the channel."""
+    return f"ref {key.nonce[:12]}"
+
+
+@dataclass(frozen=True)
+class ReminderSubscription:
+    """A fan's own DM reminder for one drama."""
+
+    user_id: int
+    drama_slug: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Owed:
+    """One delivery a start-up still owes: what, to whom, and when it was due."""
+
+    key: DeliveryKey
+    due_at: datetime
+    subscription: Subscription | None = None  # None for a fan's DM
+
+
 @dataclass(frozen=True)
 class CatchUp:
-    """What a start-up owes for episodes that aired while the bot was away."""
+    """What a start-up owes for what fell due while the bot was away."""
 
-    post: tuple[tuple[Subscription, Episode], ...]
-    missed: tuple[tuple[Subscription, Episode], ...]
+    post: tuple[Owed, ...]
+    missed: tuple[Owed, ...]
+
+
+def _owed_to_servers(
+    episodes: Sequence[Episode], subscription: Subscription, now_at: datetime, window: timedelta
+) -> Iterable[tuple[Owed, bool]]:
+    for episode in episodes:
+        airing = DeliveryKey(
+            subscription.guild_id, episode.drama_slug, episode.number, AnnouncementKind.AIRING
+        )
+        if subscription.created_at <= episode.airs_at <= now_at:
+            yield Owed(airing, episode.airs_at, subscription), now_at - episode.airs_at <= window
+        if subscription.lead_minutes <= 0:
+            continue
+        reminder_at = episode.airs_at - timedelta(minutes=subscription.lead_minutes)
+        if subscription.created_at <= reminder_at <= now_at:
+            key = DeliveryKey(
+                subscription.guild_id, episode.drama_slug, episode.number, AnnouncementKind.REMINDER
+            )
+            # "Airs in 30 minutes" is only worth posting before the episode airs.
+            worth_it = now_at < episode.airs_at and now_at - reminder_at <= window
+            yield Owed(key, reminder_at, subscription), worth_it
 
 
 def catch_up(
     episodes: Iterable[Episode],
     subscriptions: Sequence[Subscription],
-    settled: set[tuple[int, str, int]],
+    reminders: Sequence[ReminderSubscription],
+    settled: set[DeliveryKey],
     now_at: datetime,
     window: timedelta,
 ) -> CatchUp:
-    """Airing posts not yet settled: post when aired within ``window``, else record a miss.
+    """Deliveries due by ``now_at`` and not settled: post those due within ``window`` (a
+    reminder only while its episode has not aired yet), record the others as missed.
 
-    ``settled`` holds (guild, drama, episode) already sent, failed or missed. Episodes
-    that aired before a subscription existed are never owed.
+    ``settled`` holds the keys already sent, failed or missed. Nothing due before its
+    subscription existed is ever owed. Callers pass only recent episodes: what fell due
+    long before the window was settled by an earlier start.
     """
     now_at = require_utc(now_at)
-    post: list[tuple[Subscription, Episode]] = []
-    missed: list[tuple[Subscription, Episode]] = []
     by_drama: dict[str, list[Episode]] = {}
     for episode in episodes:
         by_drama.setdefault(episode.drama_slug, []).append(episode)
+    owed: list[tuple[Owed, bool]] = []
     for subscription in subscriptions:
-        for episode in by_drama.get(subscription.drama_slug, ()):
-            if not subscription.created_at <= episode.airs_at <= now_at:
-                continue
-            if (subscription.guild_id, episode.drama_slug, episode.number) in settled:
-                continue
-            late = now_at - episode.airs_at
-            (post if late <= window else missed).append((subscription, episode))
-    return CatchUp(tuple(post), tuple(missed))
+        owed += _owed_to_servers(
+            by_drama.get(subscription.drama_slug, ()), subscription, now_at, window
+        )
+    for reminder in reminders:
+        for episode in by_drama.get(reminder.drama_slug, ()):
+            if reminder.created_at <= episode.airs_at <= now_at:
+                key = DeliveryKey(
+                    reminder.user_id, episode.drama_slug, episode.number, AnnouncementKind.DIRECT
+                )
+                owed.append((Owed(key, episode.airs_at), now_at - episode.airs_at <= window))
+    pending = [(o, post) for o, post in owed if o.key not in settled]
+    return CatchUp(
+        tuple(o for o, post in pending if post), tuple(o for o, post in pending if not post)
+    )
+
+
+def next_announcement(
+    episodes: Iterable[Episode], subscriptions: Sequence[Subscription], now_at: datetime
+) -> datetime | None:
+    """When the next post of these (one server's) subscriptions is due: airing or reminder."""
+    jobs = plan_jobs(episodes, subscriptions, (), now_at)
+    return jobs[0].run_at if jobs else None
+
+
+def job_still_due(job: PlannedJob, episode: Episode) -> bool:
+    """False when the episode moved since the job was planned (its new job announces it)."""
+    if job.kind is AnnouncementKind.REMINDER:
+        return episode.airs_at - timedelta(minutes=job.lead_minutes) == job.run_at
+    return episode.airs_at == job.run_at

@@ -7,23 +7,26 @@ The delivery log is what makes every post happen once: a sender first *claims* i
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 from datetime import datetime
-from enum import StrEnum
+
+import aiosqlite
 
 from bot.domain.announcements import (
     AnnouncementKind,
     AnnounceSettings,
+    Claim,
     DeliveryKey,
     DeliveryState,
+    ReminderSubscription,
     Subscription,
 )
-from bot.store.database import Database, instant_from_db, instant_to_db
+from bot.store.database import Database, StoreError, instant_from_db, instant_to_db
 
 
-class Claim(StrEnum):
-    NEW = "new"  # this process owns the delivery now
-    RESEND = "resend"  # claimed by a process that died before settling: send again (same nonce)
-    TAKEN = "taken"  # settled, or being sent right now by this process
+class StoreBusy(StoreError):
+    """Another process held the database past the busy timeout: worth trying again."""
 
 
 def _subscription(row: sqlite3.Row) -> Subscription:
@@ -42,12 +45,23 @@ class AnnouncementStore:
         self._db = database
         self._run_id = run_id
 
+    @asynccontextmanager
+    async def _writing(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A write transaction whose "database is locked" is a StoreBusy, not a crash."""
+        try:
+            async with self._db.transaction() as conn:
+                yield conn
+        except sqlite3.OperationalError as error:
+            if "locked" in str(error) or "busy" in str(error):
+                raise StoreBusy(f"{self._db.path} is busy: {error}") from error
+            raise
+
     # -- server settings ------------------------------------------------------------------
 
     async def _upsert_setting(
         self, guild_id: int, column: str, value: object, now_at: datetime
     ) -> None:
-        async with self._db.transaction() as conn:
+        async with self._writing() as conn:
             await conn.execute(
                 f"INSERT INTO guild_settings (guild_id, {column}, updated_at) VALUES (?, ?, ?)"
                 f" ON CONFLICT (guild_id) DO UPDATE SET {column} = excluded.{column},"
@@ -79,7 +93,7 @@ class AnnouncementStore:
 
     async def record_failure(self, guild_id: int, text: str | None, now_at: datetime) -> None:
         """The last failure shown by /announce status (None clears it)."""
-        async with self._db.transaction() as conn:
+        async with self._writing() as conn:
             await conn.execute(
                 "INSERT INTO guild_settings (guild_id, last_failure, last_failure_at, updated_at)"
                 " VALUES (?, ?, ?, ?) ON CONFLICT (guild_id) DO UPDATE SET"
@@ -99,7 +113,7 @@ class AnnouncementStore:
         self, guild_id: int, drama_slug: str, channel_id: int, now_at: datetime
     ) -> None:
         """Announce the drama in the channel from now on (a new channel keeps the start)."""
-        async with self._db.transaction() as conn:
+        async with self._writing() as conn:
             await conn.execute(
                 "INSERT INTO announce_subscriptions (guild_id, drama_slug, channel_id, created_at)"
                 " VALUES (?, ?, ?, ?) ON CONFLICT (guild_id, drama_slug)"
@@ -109,7 +123,7 @@ class AnnouncementStore:
 
     async def unsubscribe(self, guild_id: int, drama_slug: str | None) -> int:
         """Stop one drama (or every drama); returns how many subscriptions ended."""
-        async with self._db.transaction() as conn:
+        async with self._writing() as conn:
             if drama_slug is None:
                 cursor = await conn.execute(
                     "DELETE FROM announce_subscriptions WHERE guild_id = ?", (guild_id,)
@@ -133,10 +147,29 @@ class AnnouncementStore:
         rows = await self._db.fetch_all(sql, (drama_slug, drama_slug, guild_id, guild_id))
         return [_subscription(row) for row in rows]
 
+    async def end_in_channel(self, channel_id: int) -> list[Subscription]:
+        """The channel is gone: end what was announced there; returns what ended."""
+        ended = [s for s in await self.subscriptions() if s.channel_id == channel_id]
+        async with self._writing() as conn:
+            await conn.execute(
+                "DELETE FROM announce_subscriptions WHERE channel_id = ?", (channel_id,)
+            )
+        return ended
+
+    async def clear_role(self, guild_id: int, role_id: int, now_at: datetime) -> bool:
+        """The role was deleted: stop pinging it; True when it was the announcement role."""
+        async with self._writing() as conn:
+            cursor = await conn.execute(
+                "UPDATE guild_settings SET announce_role_id = NULL, updated_at = ?"
+                " WHERE guild_id = ? AND announce_role_id = ?",
+                (instant_to_db(now_at), guild_id, role_id),
+            )
+            return cursor.rowcount == 1
+
     # -- fans' DM reminders ---------------------------------------------------------------
 
     async def add_reminder(self, user_id: int, drama_slug: str, now_at: datetime) -> bool:
-        async with self._db.transaction() as conn:
+        async with self._writing() as conn:
             cursor = await conn.execute(
                 "INSERT OR IGNORE INTO reminder_subscriptions (user_id, drama_slug, created_at)"
                 " VALUES (?, ?, ?)",
@@ -146,7 +179,7 @@ class AnnouncementStore:
             return cursor.rowcount == 1
 
     async def remove_reminder(self, user_id: int, drama_slug: str) -> bool:
-        async with self._db.transaction() as conn:
+        async with self._writing() as conn:
             cursor = await conn.execute(
                 "DELETE FROM reminder_subscriptions WHERE user_id = ? AND drama_slug = ?",
                 (user_id, drama_slug),
@@ -160,13 +193,22 @@ class AnnouncementStore:
         )
         return [row[0] for row in rows]
 
+    async def reminder_subscriptions(self) -> list[ReminderSubscription]:
+        rows = await self._db.fetch_all(
+            "SELECT user_id, drama_slug, created_at FROM reminder_subscriptions"
+        )
+        return [
+            ReminderSubscription(r["user_id"], r["drama_slug"], instant_from_db(r["created_at"]))
+            for r in rows
+        ]
+
     async def reminder_dramas(self) -> list[str]:
         rows = await self._db.fetch_all("SELECT DISTINCT drama_slug FROM reminder_subscriptions")
         return [row[0] for row in rows]
 
     async def close_dms(self, user_id: int, now_at: datetime) -> None:
         """The fan's DMs are closed: unsubscribe everything and remember to tell them."""
-        async with self._db.transaction() as conn:
+        async with self._writing() as conn:
             await conn.execute("DELETE FROM reminder_subscriptions WHERE user_id = ?", (user_id,))
             await conn.execute(
                 "INSERT OR REPLACE INTO closed_dms (user_id, noticed_at) VALUES (?, ?)",
@@ -175,44 +217,45 @@ class AnnouncementStore:
 
     async def take_closed_dm_notice(self, user_id: int) -> bool:
         """True once after the fan was unsubscribed for closed DMs."""
-        async with self._db.transaction() as conn:
+        async with self._writing() as conn:
             cursor = await conn.execute("DELETE FROM closed_dms WHERE user_id = ?", (user_id,))
             return cursor.rowcount == 1
 
     # -- the delivery log -----------------------------------------------------------------
 
     async def claim(self, key: DeliveryKey, now_at: datetime) -> Claim:
-        """Claim a delivery; only a NEW or RESEND claimant may post."""
-        async with self._db.transaction() as conn:
+        """Claim a delivery; only a NEW or RESEND claimant may post.
+
+        A claim is taken over (RESEND) only from a process that holds no instance lock any
+        more: a live process, this one or another, keeps its claims while it retries.
+        """
+        async with self._writing() as conn:
             cursor = await conn.execute(
                 "INSERT OR IGNORE INTO deliveries (target_id, drama_slug, episode_number, kind,"
                 " state, claimed_at, claimed_by) VALUES (?, ?, ?, ?, 'claimed', ?, ?)",
-                (
-                    key.target_id,
-                    key.drama_slug,
-                    key.episode_number,
-                    key.kind.value,
-                    instant_to_db(now_at),
-                    self._run_id,
-                ),
+                (*_key_values(key), instant_to_db(now_at), self._run_id),
             )
             if cursor.rowcount == 1:
                 return Claim.NEW
             cursor = await conn.execute(
                 "UPDATE deliveries SET claimed_by = ?, claimed_at = ? WHERE target_id = ?"
                 " AND drama_slug = ? AND episode_number = ? AND kind = ? AND state = 'claimed'"
-                " AND claimed_by != ?",
-                (
-                    self._run_id,
-                    instant_to_db(now_at),
-                    key.target_id,
-                    key.drama_slug,
-                    key.episode_number,
-                    key.kind.value,
-                    self._run_id,
-                ),
+                " AND claimed_by != ? AND claimed_by NOT IN (SELECT run_id FROM instance_locks)",
+                (self._run_id, instant_to_db(now_at), *_key_values(key), self._run_id),
             )
             return Claim.RESEND if cursor.rowcount == 1 else Claim.TAKEN
+
+    async def record_attempt(self, key: DeliveryKey, error: str) -> int:
+        """A transient failure of this process's claim; returns the attempts so far."""
+        async with self._writing() as conn:
+            cursor = await conn.execute(
+                "UPDATE deliveries SET attempts = attempts + 1, last_error = ?"
+                " WHERE target_id = ? AND drama_slug = ? AND episode_number = ? AND kind = ?"
+                " AND state = 'claimed' AND claimed_by = ? RETURNING attempts",
+                (error, *_key_values(key), self._run_id),
+            )
+            row = await cursor.fetchone()
+            return 0 if row is None else int(row[0])
 
     async def settle(
         self,
@@ -224,7 +267,7 @@ class AnnouncementStore:
         message_id: int | None = None,
         error: str | None = None,
     ) -> None:
-        async with self._db.transaction() as conn:
+        async with self._writing() as conn:
             await conn.execute(
                 "INSERT INTO deliveries (target_id, drama_slug, episode_number, kind, state,"
                 " claimed_at, claimed_by, settled_at, channel_id, message_id, error)"
@@ -234,10 +277,7 @@ class AnnouncementStore:
                 " channel_id = excluded.channel_id, message_id = excluded.message_id,"
                 " error = excluded.error",
                 (
-                    key.target_id,
-                    key.drama_slug,
-                    key.episode_number,
-                    key.kind.value,
+                    *_key_values(key),
                     state.value,
                     instant_to_db(now_at),
                     self._run_id,
@@ -248,13 +288,30 @@ class AnnouncementStore:
                 ),
             )
 
-    async def settled_airings(self) -> set[tuple[int, str, int]]:
-        """(guild, drama, episode) of airing posts that need nothing more."""
+    async def settled_among(self, episodes: Iterable[tuple[str, int]]) -> set[DeliveryKey]:
+        """Settled deliveries (every kind) of these (drama, episode) pairs: what catch-up
+        must not owe again. One query per drama, over its episodes' number range."""
+        numbers: dict[str, list[int]] = {}
+        for slug, number in episodes:
+            numbers.setdefault(slug, []).append(number)
+        settled: set[DeliveryKey] = set()
+        for slug, wanted in numbers.items():
+            rows = await self._db.fetch_all(
+                "SELECT target_id, drama_slug, episode_number, kind FROM deliveries"
+                " WHERE drama_slug = ? AND episode_number BETWEEN ? AND ? AND state != 'claimed'",
+                (slug, min(wanted), max(wanted)),
+            )
+            settled.update(_key(row) for row in rows)
+        return settled
+
+    async def in_flight(self, guild_id: int) -> list[tuple[DeliveryKey, int, str | None]]:
+        """This server's deliveries not settled yet: key, attempts and the last error."""
         rows = await self._db.fetch_all(
-            "SELECT target_id, drama_slug, episode_number FROM deliveries"
-            " WHERE kind = 'airing' AND state != 'claimed'"
+            "SELECT * FROM deliveries WHERE state = 'claimed' AND target_id = ?"
+            " AND kind != 'direct' ORDER BY claimed_at",
+            (guild_id,),
         )
-        return {(r[0], r[1], r[2]) for r in rows}
+        return [(_key(r), r["attempts"], r["last_error"]) for r in rows]
 
     async def deliveries(
         self, key_kind: AnnouncementKind | None = None
@@ -264,16 +321,14 @@ class AnnouncementStore:
             "SELECT * FROM deliveries WHERE (? IS NULL OR kind = ?) ORDER BY claimed_at, target_id",
             (key_kind, key_kind),
         )
-        return [
-            (
-                DeliveryKey(
-                    r["target_id"],
-                    r["drama_slug"],
-                    r["episode_number"],
-                    AnnouncementKind(r["kind"]),
-                ),
-                DeliveryState(r["state"]),
-                r["message_id"],
-            )
-            for r in rows
-        ]
+        return [(_key(r), DeliveryState(r["state"]), r["message_id"]) for r in rows]
+
+
+def _key_values(key: DeliveryKey) -> tuple[int, str, int, str]:
+    return (key.target_id, key.drama_slug, key.episode_number, key.kind.value)
+
+
+def _key(row: sqlite3.Row) -> DeliveryKey:
+    return DeliveryKey(
+        row["target_id"], row["drama_slug"], row["episode_number"], AnnouncementKind(row["kind"])
+    )

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 import discord
 
-from bot.domain.announcements import AnnounceSettings, Subscription
+from bot.domain.announcements import AnnounceSettings, DeliveryKey, LateReason, Subscription
+from bot.domain.delivery import DeliveryFailed, Problem
 from bot.domain.models import AiringStatus, Drama, Episode
 from bot.domain.schedule import episode_status, format_local, weekly_slot
 from bot.domain.text import (
@@ -33,34 +35,67 @@ def _episode_line(drama: Drama, episode: Episode, count: int) -> str:
     return f"Episode {episode.number} of {count}{title}"
 
 
+LATE_WORDS = {
+    LateReason.OFFLINE: "I was offline at air time",
+    LateReason.DISCORD_TROUBLE: "Discord was having trouble at air time",
+    LateReason.QUEUED: "many servers were being told at once",
+}
+
+
+@dataclass(frozen=True)
+class Lateness:
+    """How late a post comes, and why (see ``bot.domain.announcements.late_reason``)."""
+
+    reason: LateReason
+    seconds: float
+
+
+def late_line(lateness: Lateness) -> str:
+    return f"Posted {format_duration(lateness.seconds)} late: {LATE_WORDS[lateness.reason]}."
+
+
+def _with_marker(text: str, marker: str | None) -> str:
+    return f"{text} · {marker}" if marker else text
+
+
 def render_airing(
-    drama: Drama, episode: Episode, count: int, now_at: datetime, *, test: bool = False
+    drama: Drama,
+    episode: Episode,
+    count: int,
+    *,
+    late: Lateness | None = None,
+    marker: str | None = None,
+    test: bool = False,
 ) -> discord.Embed:
-    """The announcement at air time, or a catch-up when it comes late."""
-    late_seconds = (now_at - episode.airs_at).total_seconds()
+    """The announcement at air time, saying why when it comes late."""
     title = f"Episode {episode.number} of {drama.title} is out now!"
     if test:
         title = f"Test: episode {episode.number} of {drama.title} is out now!"
     lines = [f"**{_episode_line(drama, episode, count)}** on {drama.platform}"]
-    if late_seconds >= 60 and not test:
-        lines.append(f"Aired {format_duration(late_seconds)} ago (I was offline at air time).")
+    if late is not None and not test:
+        lines.append(late_line(late))
     lines.append(
         f"Air time: {discord_timestamp(episode.airs_at)}"
         f" ({format_local(episode.airs_at, drama.schedule.timezone, with_date=False)})"
     )
     if test:
-        lines.append("This is a sample posted by `/announce test`; real ones look the same.")
+        lines.append(
+            "This is a sample posted by `/announce test`; real ones look the same"
+            " (and really ping the role)."
+        )
     embed = discord.Embed(
         title=clip(title, EMBED_TITLE_LIMIT),
         description=clip("\n".join(lines), EMBED_DESCRIPTION_LIMIT),
         colour=ACCENT,
     )
-    embed.set_footer(text=f"{drama.title} airs {weekly_slot(drama.schedule)}")
+    embed.set_footer(text=_with_marker(f"{drama.title} airs {weekly_slot(drama.schedule)}", marker))
     return embed
 
 
-def render_reminder(drama: Drama, episode: Episode, count: int) -> discord.Embed:
-    return discord.Embed(
+def render_reminder(
+    drama: Drama, episode: Episode, count: int, *, marker: str | None = None
+) -> discord.Embed:
+    embed = discord.Embed(
         title=clip(f"Episode {episode.number} of {drama.title} airs soon", EMBED_TITLE_LIMIT),
         description=(
             f"**{_episode_line(drama, episode, count)}** airs"
@@ -69,6 +104,18 @@ def render_reminder(drama: Drama, episode: Episode, count: int) -> discord.Embed
             f" {format_local(episode.airs_at, drama.schedule.timezone, with_date=False)})."
         ),
         colour=ACCENT,
+    )
+    if marker:
+        embed.set_footer(text=marker)
+    return embed
+
+
+def announcement_mentions(role_id: int | None) -> discord.AllowedMentions:
+    """Only the configured role may be pinged; nothing else in the message can ping."""
+    if role_id is None:
+        return discord.AllowedMentions.none()
+    return discord.AllowedMentions(
+        everyone=False, users=False, replied_user=False, roles=[discord.Object(role_id)]
     )
 
 
@@ -138,6 +185,25 @@ def role_set(role_id: int | None) -> str:
     return f"Announcements will ping <@&{role_id}>."
 
 
+def role_refused(role: discord.Role) -> str:
+    if role.is_default():
+        return (
+            "I won't ping @everyone: pick a role fans can take, such as an Episode Ping role."
+        )
+    return (
+        f"<@&{role.id}> is managed by an integration (a bot's or the booster role),"
+        " so fans can't join or leave it. Pick a role fans can take."
+    )
+
+
+def role_not_pingable() -> str:
+    return (
+        "Heads-up: that role isn't mentionable and I lack **Mention @everyone, @here, and All"
+        " Roles**, so the ping won't notify anyone. Make the role mentionable in Server"
+        " Settings → Roles, or give me that permission."
+    )
+
+
 def lead_set(minutes: int) -> str:
     if minutes == 0:
         return "No reminder before airings."
@@ -156,6 +222,7 @@ def render_status(
     dramas: dict[str, Drama],
     settings: AnnounceSettings,
     next_at: datetime | None,
+    retrying: Sequence[tuple[DeliveryKey, int, str | None]] = (),
 ) -> discord.Embed:
     lines = [
         f"**{dramas[s.drama_slug].title if s.drama_slug in dramas else s.drama_slug}**"
@@ -176,6 +243,18 @@ def render_status(
         name="Next announcement",
         value=discord_timestamp(next_at, "R") if next_at else "none planned",
     )
+    if retrying:
+        pending = [
+            f"{dramas[k.drama_slug].title if k.drama_slug in dramas else k.drama_slug}"
+            f" episode {k.episode_number} ({k.kind.value}): "
+            + (f"{error}, try {attempts + 1}" if attempts else "being posted")
+            for k, attempts, error in retrying
+        ]
+        embed.add_field(
+            name="Retrying",
+            value=clip("\n".join(pending), EMBED_FIELD_VALUE_LIMIT),
+            inline=False,
+        )
     if settings.last_failure:
         when = (
             f" ({discord_timestamp(settings.last_failure_at, 'R')})"
@@ -187,15 +266,39 @@ def render_status(
     return fit_embed(embed)
 
 
-def failure_reason(error: Exception) -> str:
+PROBLEM_WORDS = {
+    Problem.NO_PERMISSION: "missing Send Messages or Embed Links",
+    Problem.CHANNEL_GONE: "the channel was deleted",
+    Problem.DMS_CLOSED: "the fan's DMs are closed",
+    Problem.DISCORD_ERROR: "Discord kept failing",
+    Problem.RATE_LIMITED: "Discord kept rate-limiting me",
+    Problem.UNREACHABLE: "Discord could not be reached",
+    Problem.DATABASE_BUSY: "my database was busy",
+    Problem.REJECTED: "Discord refused the message",
+    Problem.DELETED: "the post was deleted",
+}
+
+
+def failure_reason(failure: DeliveryFailed) -> str:
     """What an admin should read in /announce status about a failed post."""
-    if isinstance(error, discord.Forbidden):
-        return "missing Send Messages or Embed Links"
-    if isinstance(error, discord.NotFound):
-        return "the channel was deleted"
-    if isinstance(error, discord.HTTPException):
-        return f"Discord answered {error.status} ({clip(error.text or 'no detail', 200)})"
-    return f"Discord could not be reached ({clip(str(error) or type(error).__name__, 200)})"
+    words = PROBLEM_WORDS[failure.problem]
+    status = f"{failure.status}: " if failure.status else ""
+    if failure.problem in (Problem.NO_PERMISSION, Problem.CHANNEL_GONE, Problem.DMS_CLOSED):
+        return words
+    return f"{words} ({clip(status + (failure.detail or 'no detail'), 200)})"
+
+
+def gave_up(reason: str, attempts: int) -> str:
+    tries = "try" if attempts == 1 else "tries"
+    return f"{reason}; gave up after {attempts} {tries} when the catch-up window closed"
+
+
+def channel_deleted(drama_titles: Sequence[str]) -> str:
+    return f"the channel was deleted; stopped announcing {', '.join(drama_titles)}"
+
+
+def role_deleted() -> str:
+    return "the announcement role was deleted; announcements ping nobody now"
 
 
 def delivery_failure(channel_id: int, reason: str) -> str:
@@ -242,8 +345,11 @@ def dms_were_closed() -> str:
     return "Note: I stopped your reminders earlier because your DMs were closed."
 
 
-def render_direct_reminder(drama: Drama, episode: Episode, count: int) -> str:
-    return (
+def render_direct_reminder(
+    drama: Drama, episode: Episode, count: int, *, marker: str | None = None
+) -> str:
+    text = (
         f"Episode {episode.number} of {count} of **{drama.title}** is out now on"
         f" {drama.platform}! ({discord_timestamp(episode.airs_at, 'R')})"
     )
+    return f"{text}\n-# {marker}" if marker else text

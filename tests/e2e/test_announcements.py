@@ -14,11 +14,10 @@ from pathlib import Path
 import pytest
 
 from bot.client import FanBot
-from bot.domain.announcements import AnnouncementKind, DeliveryKey, DeliveryState, PlannedJob
+from bot.domain.announcements import AnnouncementKind, Claim, DeliveryKey, DeliveryState, PlannedJob
 from bot.store import Store
-from bot.store.announcements import Claim
 from tests.e2e.conftest import FanbotRunner, Fans, fanbot_settings
-from tests.emulator import Channel, DiscordEmulator, Guild, User
+from tests.emulator import Channel, DiscordEmulator, Guild, Role, User
 
 LEAD_IN = timedelta(seconds=2)
 
@@ -75,12 +74,13 @@ async def runner(
 
 
 async def subscribe(
-    emulator: DiscordEmulator, admin: User, channel: Channel, role_id: int | None = None
+    emulator: DiscordEmulator, admin: User, channel: Channel, role: Role | None = None
 ) -> None:
     reply = await emulator.slash(admin, "/announce channel", channel=channel, drama="soon")
     assert not reply.ephemeral, reply.content
-    if role_id is not None:
-        await emulator.slash(admin, "/announce role", role=role_id)
+    if role is not None:
+        set_role = await emulator.slash(admin, "/announce role", role=role)
+        assert set_role.content == f"Announcements will ping <@&{role.id}>.", set_role.content
 
 
 async def second_server(emulator: DiscordEmulator, bot: FanBot) -> tuple[Guild, Channel, User]:
@@ -105,7 +105,7 @@ async def test_an_episode_is_announced_once_in_every_subscribed_server_with_its_
     runner: FanbotRunner, emulator: DiscordEmulator, fans: Fans, admin: User, airs_at: datetime
 ) -> None:
     ping = emulator.add_role(fans.guild, "Episode Ping")
-    await subscribe(emulator, admin, fans.announcements, ping.id)
+    await subscribe(emulator, admin, fans.announcements, ping)
     _, other_channel, other_admin = await second_server(emulator, runner.bot)
     await subscribe(emulator, other_admin, other_channel)
 
@@ -330,7 +330,7 @@ async def test_role_and_lead_can_be_turned_off(
     runner: FanbotRunner, emulator: DiscordEmulator, fans: Fans, admin: User
 ) -> None:
     ping = emulator.add_role(fans.guild, "Episode Ping")
-    await subscribe(emulator, admin, fans.announcements, ping.id)
+    await subscribe(emulator, admin, fans.announcements, ping)
     off = await emulator.slash(admin, "/announce role")
     assert off.content == "Announcements will not ping any role."
     lead = await emulator.slash(admin, "/announce lead", minutes=0)

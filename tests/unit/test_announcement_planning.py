@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -10,9 +11,15 @@ from bot.data.loader import load_drama_file
 from bot.domain.announcements import (
     AnnouncementKind,
     DeliveryKey,
+    LateReason,
     PlannedJob,
+    ReminderSubscription,
     Subscription,
     catch_up,
+    delivery_marker,
+    job_still_due,
+    late_reason,
+    next_announcement,
     plan_jobs,
 )
 from bot.domain.schedule import build_episodes
@@ -77,21 +84,99 @@ def test_new_york_jobs_fire_at_21_local_on_both_sides_of_the_dst_change() -> Non
     assert [j.run_at.hour for j in jobs] == [2, 1]  # UTC moves, the local time does not
 
 
+WINDOW = timedelta(minutes=30)
+
+
+def airing(guild_id: int, number: int) -> DeliveryKey:
+    return DeliveryKey(guild_id, "soundtrack-1", number, AnnouncementKind.AIRING)
+
+
 def test_catch_up_posts_within_the_window_and_records_older_misses() -> None:
     now_at = EPISODES[1].airs_at + timedelta(minutes=12)
-    owed = catch_up(EPISODES, [subscription(1)], set(), now_at, timedelta(minutes=30))
-    assert [e.number for _, e in owed.post] == [2]
-    assert [e.number for _, e in owed.missed] == [1]
+    owed = catch_up(EPISODES, [subscription(1)], [], set(), now_at, WINDOW)
+    assert [o.key for o in owed.post] == [airing(1, 2)]
+    assert [o.key for o in owed.missed] == [airing(1, 1)]
+    assert owed.post[0].due_at == EPISODES[1].airs_at
 
 
 def test_catch_up_owes_nothing_already_settled_or_before_the_subscription() -> None:
     now_at = EPISODES[1].airs_at + timedelta(minutes=5)
-    settled = {(1, "soundtrack-1", 2)}
-    owed = catch_up(EPISODES, [subscription(1)], settled, now_at, timedelta(minutes=30))
-    assert owed.post == ()
-    late_subscriber = subscription(2, created_at=EPISODES[1].airs_at + timedelta(minutes=1))
-    owed = catch_up(EPISODES, [late_subscriber], set(), now_at, timedelta(minutes=30))
+    settled = {airing(1, 1), airing(1, 2)}
+    owed = catch_up(EPISODES, [subscription(1)], [], settled, now_at, WINDOW)
     assert owed.post == () and owed.missed == ()
+    late_subscriber = subscription(2, created_at=EPISODES[1].airs_at + timedelta(minutes=1))
+    owed = catch_up(EPISODES, [late_subscriber], [], set(), now_at, WINDOW)
+    assert owed.post == () and owed.missed == ()
+
+
+def test_catch_up_posts_a_missed_reminder_only_while_the_episode_has_not_aired() -> None:
+    episode = EPISODES[1]
+    sub = subscription(1, lead=30, created_at=EPISODES[0].airs_at + timedelta(minutes=1))
+    reminder = DeliveryKey(1, "soundtrack-1", 2, AnnouncementKind.REMINDER)
+
+    before_air = catch_up(
+        [episode], [sub], [], set(), episode.airs_at - timedelta(minutes=10), WINDOW
+    )
+    assert [o.key for o in before_air.post] == [reminder]
+    assert before_air.post[0].due_at == episode.airs_at - timedelta(minutes=30)
+
+    after_air = catch_up(
+        [episode], [sub], [], set(), episode.airs_at + timedelta(minutes=1), WINDOW
+    )
+    assert [o.key for o in after_air.post] == [airing(1, 2)]
+    assert [o.key for o in after_air.missed] == [reminder]
+
+
+def test_catch_up_owes_fans_their_dm_within_the_window() -> None:
+    episode = EPISODES[1]
+    fan = ReminderSubscription(77, "soundtrack-1", LONG_AGO)
+    dm = DeliveryKey(77, "soundtrack-1", 2, AnnouncementKind.DIRECT)
+    soon_after = catch_up(
+        [episode], [], [fan], set(), episode.airs_at + timedelta(minutes=29), WINDOW
+    )
+    assert [(o.key, o.subscription) for o in soon_after.post] == [(dm, None)]
+    too_late = catch_up(
+        [episode], [], [fan], set(), episode.airs_at + timedelta(minutes=31), WINDOW
+    )
+    assert too_late.post == () and [o.key for o in too_late.missed] == [dm]
+    settled = catch_up([episode], [], [fan], {dm}, episode.airs_at, WINDOW)
+    assert settled.post == ()
+
+
+def test_a_server_hears_of_its_own_next_announcement_not_another_servers() -> None:
+    now_at = EPISODES[1].airs_at - timedelta(hours=1)
+    assert next_announcement(EPISODES, [subscription(1)], now_at) == EPISODES[1].airs_at
+    with_lead = subscription(1, lead=30)
+    reminder_at = EPISODES[1].airs_at - timedelta(minutes=30)
+    assert next_announcement(EPISODES, [with_lead], now_at) == reminder_at
+    assert next_announcement(EPISODES, [], now_at) is None
+
+
+def test_a_job_for_an_episode_that_moved_is_no_longer_due() -> None:
+    episode = EPISODES[1]
+    job = PlannedJob("soundtrack-1", 2, AnnouncementKind.AIRING, episode.airs_at)
+    assert job_still_due(job, episode)
+    moved = replace(episode, airs_at=episode.airs_at + timedelta(hours=2))
+    assert not job_still_due(job, moved)
+    lead = PlannedJob(
+        "soundtrack-1", 2, AnnouncementKind.REMINDER, episode.airs_at - timedelta(minutes=30), 30
+    )
+    assert job_still_due(lead, episode) and not job_still_due(lead, moved)
+
+
+def test_late_posts_say_why_and_punctual_ones_say_nothing() -> None:
+    due_at = EPISODES[0].airs_at
+    on_time = due_at + timedelta(seconds=59)
+    late = due_at + timedelta(minutes=5)
+    assert late_reason(due_at, on_time, caught_up=True, retried=True) is None
+    assert late_reason(due_at, late, caught_up=True, retried=False) is LateReason.OFFLINE
+    assert late_reason(due_at, late, caught_up=False, retried=True) is LateReason.DISCORD_TROUBLE
+    assert late_reason(due_at, late, caught_up=False, retried=False) is LateReason.QUEUED
+
+
+def test_each_delivery_has_its_own_marker() -> None:
+    assert delivery_marker(airing(1, 2)) != delivery_marker(airing(1, 3))
+    assert delivery_marker(airing(1, 2)) == f"ref {airing(1, 2).nonce[:12]}"
 
 
 def test_the_nonce_is_stable_and_fits_discord() -> None:
