@@ -16,40 +16,11 @@ import pytest
 from bot.client import FanBot
 from bot.domain.announcements import AnnouncementKind, Claim, DeliveryKey, DeliveryState, PlannedJob
 from bot.store import Store
+from tests.e2e.airing import in_seconds, posts, second_server, soon_drama, subscribe
 from tests.e2e.conftest import FanbotRunner, Fans, fanbot_settings
-from tests.emulator import Channel, DiscordEmulator, Guild, Role, User
+from tests.emulator import DiscordEmulator, User
 
 LEAD_IN = timedelta(seconds=2)
-
-
-def soon_drama(folder: Path, *airs_at: datetime) -> Path:
-    """A drama file whose episodes air at the given instants."""
-    folder.mkdir(parents=True, exist_ok=True)
-    episodes = "\n".join(
-        f"  - number: {n}\n    airs_at: {at.isoformat(timespec='seconds')}"
-        for n, at in enumerate(airs_at, 1)
-    )
-    (folder / "soon.yaml").write_text(
-        f"""\
-slug: soon
-title: "Soon Drama"
-platform: Netflix
-schedule:
-  timezone: Asia/Jakarta
-  weekdays: [wed]
-  time: "14:00"
-  start: 2030-01-01
-  episodes: {len(airs_at)}
-episodes:
-{episodes}
-""",
-        encoding="utf-8",
-    )
-    return folder
-
-
-def in_seconds(seconds: float) -> datetime:
-    return (datetime.now(UTC) + timedelta(seconds=seconds)).replace(microsecond=0)
 
 
 @pytest.fixture
@@ -71,34 +42,6 @@ async def runner(
     await runner.start()
     yield runner
     await runner.stop()
-
-
-async def subscribe(
-    emulator: DiscordEmulator, admin: User, channel: Channel, role: Role | None = None
-) -> None:
-    reply = await emulator.slash(admin, "/announce channel", channel=channel, drama="soon")
-    assert not reply.ephemeral, reply.content
-    if role is not None:
-        set_role = await emulator.slash(admin, "/announce role", role=role)
-        assert set_role.content == f"Announcements will ping <@&{role.id}>.", set_role.content
-
-
-async def second_server(emulator: DiscordEmulator, bot: FanBot) -> tuple[Guild, Channel, User]:
-    """Another server joins; returns once the bot has its GUILD_CREATE."""
-    guild = emulator.add_guild("Second Fans")
-    channel = emulator.add_channel(guild, "episodes")
-    admin = emulator.add_user("second-mod", guild=guild, manage_guild=True)
-    for _ in range(100):
-        if bot.get_guild(guild.id) is not None and bot.get_channel(channel.id) is not None:
-            break
-        await asyncio.sleep(0.02)
-    return guild, channel, admin
-
-
-def posts(emulator: DiscordEmulator, channel: Channel) -> list[str]:
-    return [
-        m.embeds[0]["title"] for m in emulator.messages_in(channel) if m.embeds and not m.ephemeral
-    ]
 
 
 async def test_an_episode_is_announced_once_in_every_subscribed_server_with_its_role_ping(

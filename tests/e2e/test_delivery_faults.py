@@ -1,0 +1,200 @@
+"""Exactly once, whatever fails: Discord outages at air time, crashes past Discord's nonce
+memory, deleted posts and missing permissions; and what admins see meanwhile.
+
+Each test has a drama airing a few seconds from now and the real bot (discord.py) against
+the emulator, which answers the failures Discord answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.domain.announcements import (
+    AnnouncementKind,
+    Claim,
+    DeliveryKey,
+    DeliveryState,
+    delivery_marker,
+)
+from bot.store import Store
+from tests.e2e.airing import (
+    eventually,
+    in_seconds,
+    posts,
+    second_server,
+    settled,
+    soon_drama,
+    subscribe,
+    until,
+)
+from tests.e2e.conftest import FanbotRunner, Fans, fanbot_settings
+from tests.emulator import Channel, DiscordEmulator, User
+
+TITLE = "Episode 1 of Soon Drama is out now!"
+
+
+@pytest.fixture
+async def admin(emulator: DiscordEmulator, fans: Fans) -> User:
+    return emulator.add_user("mod", guild=fans.guild, manage_guild=True)
+
+
+@pytest.fixture
+def airs_at() -> datetime:
+    return in_seconds(8)  # room to subscribe a few servers on a busy machine
+
+
+@pytest.fixture
+async def runner(
+    emulator: DiscordEmulator, fans: Fans, tmp_path: Path, airs_at: datetime
+) -> AsyncIterator[FanbotRunner]:
+    data = soon_drama(tmp_path / "dramas", airs_at, airs_at + timedelta(days=7))
+    runner = FanbotRunner(emulator, fanbot_settings(emulator, tmp_path, data))
+    await runner.start()
+    yield runner
+    await runner.stop()
+
+
+async def servers(emulator: DiscordEmulator, runner: FanbotRunner, count: int) -> list[Channel]:
+    """``count`` more servers that announce Soon Drama, each in its own channel."""
+    channels = []
+    for _ in range(count):
+        _, channel, mod = await second_server(emulator, runner.bot)
+        await subscribe(emulator, mod, channel)
+        channels.append(channel)
+    return channels
+
+
+async def test_a_503_outage_at_air_time_posts_every_server_once_when_it_clears(
+    runner: FanbotRunner, emulator: DiscordEmulator, airs_at: datetime
+) -> None:
+    channels = await servers(emulator, runner, 6)
+    outage = (airs_at - datetime.now(UTC)).total_seconds() + 6
+    emulator.fail_for(outage, 503, route_contains="/messages")
+
+    assert await settled(runner.bot.store, 6) == [DeliveryState.SENT] * 6
+
+    assert all(posts(emulator, c) == [TITLE] for c in channels)
+    assert emulator.refused_by_status.get(503, 0) >= 6  # every server met the outage
+
+
+async def test_a_429_storm_longer_than_discord_py_retries_still_posts_once(
+    runner: FanbotRunner, emulator: DiscordEmulator, airs_at: datetime
+) -> None:
+    channels = await servers(emulator, runner, 3)
+    storm = (airs_at - datetime.now(UTC)).total_seconds() + 5
+    emulator.fail_for(storm, 429, route_contains="/messages", retry_after=0.2)
+
+    assert await settled(runner.bot.store, 3) == [DeliveryState.SENT] * 3
+
+    assert all(posts(emulator, c) == [TITLE] for c in channels)
+
+
+async def test_announce_status_shows_a_post_being_retried(
+    runner: FanbotRunner, emulator: DiscordEmulator, fans: Fans, admin: User, airs_at: datetime
+) -> None:
+    await subscribe(emulator, admin, fans.announcements)
+    emulator.fail_for(600, 503, route_contains="/messages")
+    store = runner.bot.store.announcements
+
+    async def retrying() -> bool:
+        return any(attempts >= 1 for _, attempts, _ in await store.in_flight(fans.guild.id))
+
+    await eventually(retrying)
+    status = await emulator.slash(admin, "/announce status")
+
+    fields = {f["name"]: f["value"] for f in status.embeds[0]["fields"]}
+    assert fields["Retrying"].startswith("Soon Drama episode 1 (airing): Discord kept failing")
+    emulator.stop_failing()
+    await emulator.wait_for_message(fans.announcements, TITLE, timeout=30)
+
+
+async def crashed_claim(runner: FanbotRunner, key: DeliveryKey) -> None:
+    """A process that is gone (it never held the lock) claimed ``key`` and died."""
+    store = await Store.open(runner.settings.database_path)
+    try:
+        assert await store.announcements.claim(key, datetime.now(UTC)) is Claim.NEW
+    finally:
+        await store.close()
+
+
+async def after_air_time_with_a_crashed_claim(
+    runner: FanbotRunner, fans: Fans, airs_at: datetime
+) -> DeliveryKey:
+    await runner.stop()
+    await until(airs_at + timedelta(seconds=0.2))
+    key = DeliveryKey(fans.guild.id, "soon", 1, AnnouncementKind.AIRING)
+    await crashed_claim(runner, key)
+    return key
+
+
+def earlier_post(emulator: DiscordEmulator, channel: Channel, key: DeliveryKey) -> int:
+    """The dead process's post, as the bot sends it (marker in the footer, the nonce)."""
+    body = {"embeds": [{"title": TITLE, "footer": {"text": f"Soon · {delivery_marker(key)}"}}]}
+    message = emulator.new_message(channel, body)
+    message.nonce = key.nonce
+    return message.id
+
+
+async def test_a_post_that_landed_before_a_crash_is_found_after_discords_nonce_memory(
+    runner: FanbotRunner, emulator: DiscordEmulator, fans: Fans, admin: User, airs_at: datetime
+) -> None:
+    await subscribe(emulator, admin, fans.announcements)
+    key = await after_air_time_with_a_crashed_claim(runner, fans, airs_at)
+    first_id = earlier_post(emulator, fans.announcements, key)
+    emulator.forget_nonces()  # the bot was away longer than Discord remembers nonces
+
+    bot = await runner.start()
+    [state] = await settled(bot.store, 1)
+
+    assert posts(emulator, fans.announcements) == [TITLE]
+    assert state is DeliveryState.SENT
+    assert await bot.store.announcements.deliveries() == [(key, DeliveryState.SENT, first_id)]
+
+
+async def test_a_claim_whose_send_never_landed_is_posted_once_after_the_crash(
+    runner: FanbotRunner, emulator: DiscordEmulator, fans: Fans, admin: User, airs_at: datetime
+) -> None:
+    await subscribe(emulator, admin, fans.announcements)
+    await after_air_time_with_a_crashed_claim(runner, fans, airs_at)
+    emulator.forget_nonces()
+
+    bot = await runner.start()
+    assert await settled(bot.store, 1) == [DeliveryState.SENT]
+
+    assert posts(emulator, fans.announcements) == [TITLE]
+    [message] = [m for m in emulator.messages_in(fans.announcements) if m.embeds]
+    assert "Posted" not in message.embeds[0]["description"]  # not a minute late: no excuse
+
+
+async def test_without_read_message_history_a_crashed_claim_is_posted_again(
+    runner: FanbotRunner, emulator: DiscordEmulator, fans: Fans, admin: User, airs_at: datetime
+) -> None:
+    """The documented choice: a bot that cannot look errs on the side of speaking."""
+    await subscribe(emulator, admin, fans.announcements)
+    key = await after_air_time_with_a_crashed_claim(runner, fans, airs_at)
+    earlier_post(emulator, fans.announcements, key)
+    emulator.forget_nonces()
+    emulator.set_bot_can_read_history(fans.announcements, False)
+
+    bot = await runner.start()
+    assert await settled(bot.store, 1) == [DeliveryState.SENT]
+
+    assert posts(emulator, fans.announcements) == [TITLE, TITLE]
+
+
+async def test_a_post_deleted_by_a_moderator_after_a_crash_is_not_posted_again(
+    runner: FanbotRunner, emulator: DiscordEmulator, fans: Fans, admin: User, airs_at: datetime
+) -> None:
+    await subscribe(emulator, admin, fans.announcements)
+    key = await after_air_time_with_a_crashed_claim(runner, fans, airs_at)
+    first_id = earlier_post(emulator, fans.announcements, key)
+    await emulator.delete_message(emulator.world.messages[first_id])
+
+    bot = await runner.start()
+    assert await settled(bot.store, 1) == [DeliveryState.SENT]
+
+    assert posts(emulator, fans.announcements) == []
