@@ -139,8 +139,9 @@ class Announcer:
             return
         drama, episode, count = found
         if not job_still_due(job, episode):
-            log.info("job %s: the episode moved to %s; not announcing now", job.job_id,
-                     episode.airs_at)
+            log.info(
+                "job %s: the episode moved to %s; not announcing now", job.job_id, episode.airs_at
+            )
             return
         if job.kind is AnnouncementKind.DIRECT:
             users = await self._store.reminder_users(drama.slug)

@@ -1,7 +1,9 @@
 """``fanbot``: run | import | check | schedule | sync.
 
-Exit status: 0 all well, 1 a problem with data or Discord, 2 a configuration or database
-problem the operator must fix first (one line naming it).
+Exit status: 0 all well (or stopped by SIGTERM/SIGINT), 1 a problem with data or Discord
+(a rejected token, a rejected data file), 2 a problem the operator must fix first, in one
+line naming it: configuration, a damaged or too new database, another bot already running
+on the database, a privileged intent not enabled in the Developer Portal.
 """
 
 from __future__ import annotations
@@ -9,12 +11,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import itertools
 import logging
+import os
+import random
 import signal
+import socket
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import aiohttp
 import discord
 
 from bot.client import FanBot
@@ -22,12 +29,23 @@ from bot.config import ConfigError, Settings, configure_logging, load_settings
 from bot.data.importer import describe_result, import_files, validate_files
 from bot.discord_urls import point_discord_at
 from bot.domain.models import DramaFile
-from bot.domain.schedule import episode_status, format_local
-from bot.store import Store, StoreError
+from bot.domain.schedule import build_episodes, episode_status, format_local
+from bot.store import LockRefused, Store, StoreError
+from bot.store.migrations import all_migrations
 
 log = logging.getLogger("bot")
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_SETUP = 0, 1, 2
+
+PRIVILEGED_INTENT_REFUSED = (
+    "Discord refused the Message Content intent: enable it in the Developer Portal → your"
+    " application → Bot → Privileged Gateway Intents, or set FANBOT_MESSAGE_CONTENT=false"
+)
+# Failures that mean "Discord is not reachable (yet)": waited out, never fatal at start.
+UNREACHABLE = (aiohttp.ClientConnectionError, OSError, TimeoutError, discord.DiscordServerError)
+LOCK_SCHEMA_VERSION = 7  # migrations/0007_instance_lock.sql
+FIRST_RETRY_SECONDS = 2.0
+MAX_RETRY_SECONDS = 300.0
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -81,7 +99,7 @@ async def run_bot(settings: Settings, *, sync_only: bool = False) -> int:
             if sync_only:
                 await bot.login(token)
                 return EXIT_OK
-            runner = asyncio.create_task(bot.start(token))
+            runner = asyncio.create_task(_log_in_and_connect(bot, token))
             stopper = asyncio.create_task(stop.wait())
             await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
             if stop.is_set():
@@ -94,15 +112,71 @@ async def run_bot(settings: Settings, *, sync_only: bool = False) -> int:
             stopper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await runner
+            if bot.lost_lock:
+                await bot.wait_closed()
+                print(
+                    f"fanbot: another bot took over {settings.database_path}; this one stopped",
+                    file=sys.stderr,
+                )
+                return EXIT_SETUP
     except discord.LoginFailure:
         print("fanbot: Discord refused DISCORD_TOKEN (login failed)", file=sys.stderr)
         return EXIT_PROBLEMS
+    except discord.PrivilegedIntentsRequired:
+        print(f"fanbot: {PRIVILEGED_INTENT_REFUSED}", file=sys.stderr)
+        return EXIT_SETUP
+    except LockRefused as refused:
+        print(f"fanbot: {refused}", file=sys.stderr)
+        return EXIT_SETUP
     finally:
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.remove_signal_handler(signum)
         restore_urls()
     log.info("stopped")
     return EXIT_OK
+
+
+async def _log_in_and_connect(bot: FanBot, token: str) -> None:
+    """``bot.start``, waiting out an unreachable Discord (systemd starts bots before the
+    network): one log line per failed attempt, then exponential backoff with jitter."""
+    for attempt in itertools.count():
+        try:
+            await bot.login(token)
+            break
+        except UNREACHABLE as error:
+            if bot.application is not None:  # it failed later, in setup_hook: not ours
+                raise
+            delay = retry_delay(attempt)
+            log.warning(
+                "cannot reach Discord at %s: %s; retrying in %.0f s",
+                discord.http.Route.BASE,
+                unreachable_reason(error),
+                delay,
+            )
+            await bot.http.close()  # a fresh HTTP session (and connector) for the next try
+            bot.http.connector = discord.utils.MISSING
+            await asyncio.sleep(delay)
+    await bot.connect()
+
+
+def retry_delay(attempt: int) -> float:
+    """Seconds before retry ``attempt`` (0-based): doubling from 2 s, capped at 5 minutes,
+    with jitter (a random half to all of it) so bots restarted together spread out."""
+    ceiling = min(MAX_RETRY_SECONDS, FIRST_RETRY_SECONDS * 2.0 ** min(attempt, 16))
+    return random.uniform(ceiling / 2, ceiling)
+
+
+def unreachable_reason(error: BaseException) -> str:
+    if isinstance(error, discord.DiscordServerError):
+        return f"Discord answered {error.status} {error.response.reason}"
+    if isinstance(error, TimeoutError):
+        return "timed out"
+    cause = getattr(error, "os_error", error)
+    if isinstance(cause, socket.gaierror):
+        return f"cannot resolve the host ({cause.strerror})"
+    if isinstance(cause, OSError) and cause.errno:
+        return os.strerror(cause.errno)
+    return str(error) or type(error).__name__
 
 
 async def import_command(settings: Settings, paths: Sequence[Path]) -> int:
@@ -123,18 +197,30 @@ async def import_command(settings: Settings, paths: Sequence[Path]) -> int:
 
 
 async def check_command(settings: Settings) -> int:
-    """Report every problem at once; touch nothing but the schema migration."""
+    """Report every problem at once; write nothing (the database is opened read-only)."""
     problems: list[str] = []
+    database_unusable = False
     if not settings.token:
         problems.append("DISCORD_TOKEN: not set (needed by fanbot run)")
-    try:
-        store = await Store.open(settings.database_path)
-    except StoreError as error:
-        problems.append(f"FANBOT_DATABASE: {error}")
+    if settings.database_path.exists() or settings.database_path.is_symlink():
+        try:
+            store = await Store.open(settings.database_path, read_only=True)
+        except StoreError as error:
+            problems.append(f"FANBOT_DATABASE: {error}")
+            database_unusable = True
+        else:
+            try:
+                version = await store.database.schema_version()
+                holder = await store.lock.holder() if version >= LOCK_SCHEMA_VERSION else None
+            finally:
+                await store.close()
+            latest = all_migrations()[-1].version
+            later = f"; fanbot run migrates it to {latest}" if version < latest else ""
+            print(f"database {settings.database_path}: ok (schema version {version}{later})")
+            if holder is not None:
+                print(f"database {settings.database_path}: locked by {holder.describe()}")
     else:
-        version = await store.database.schema_version()
-        await store.close()
-        print(f"database {settings.database_path}: ok (schema version {version})")
+        print(f"database {settings.database_path}: not created yet (fanbot run creates it)")
     if not settings.data_dir.is_dir():
         problems.append(f"FANBOT_DATA_DIR: {settings.data_dir} is not a folder")
     for path, loaded in validate_files([settings.data_dir]):
@@ -147,32 +233,41 @@ async def check_command(settings: Settings) -> int:
             problems.append(str(loaded))
     for problem in problems:
         print(f"problem: {problem}", file=sys.stderr)
+    if database_unusable:  # `fanbot run` would exit 2 on it too
+        return EXIT_SETUP
     return EXIT_PROBLEMS if problems else EXIT_OK
 
 
 async def schedule_command(settings: Settings, slug: str | None, upcoming: bool) -> int:
-    store = await Store.open(settings.database_path)
-    try:
-        await import_files(store.dramas, [settings.data_dir])
-        dramas = [d for d in await store.dramas.dramas() if slug is None or d.slug == slug]
-        if not dramas:
-            print(
-                f"no drama {slug!r} in the store" if slug else "no dramas in the store",
-                file=sys.stderr,
-            )
-            return EXIT_PROBLEMS
-        now_at = discord.utils.utcnow()
-        for drama in dramas:
-            print(f"{drama.title} ({drama.slug}), {drama.platform}, {drama.schedule.timezone}")
-            print(f"  {'ep':>3}  {'UTC':<20} {'local':<22} status")
-            for episode in await store.dramas.episodes(drama.slug):
-                status = episode_status(episode, now_at)
-                if upcoming and episode.airs_at <= now_at:
-                    continue
-                utc_text = f"{episode.airs_at:%Y-%m-%d %H:%M} UTC"
-                local_text = format_local(episode.airs_at, drama.schedule.timezone)
-                print(f"  {episode.number:>3}  {utc_text:<20} {local_text:<22} {status.value}")
-    finally:
-        with contextlib.suppress(Exception):
-            await store.close()
+    """The episode table of the data files (what every start imports); the database is
+    neither opened nor written."""
+    files: list[DramaFile] = []
+    for _path, loaded in validate_files([settings.data_dir]):
+        if isinstance(loaded, DramaFile):
+            files.append(loaded)
+        else:
+            print(f"skipped {loaded}", file=sys.stderr)
+    files = sorted(
+        (f for f in files if slug is None or f.drama.slug == slug), key=lambda f: f.drama.title
+    )
+    if not files:
+        print(
+            f"no drama {slug!r} in {settings.data_dir}"
+            if slug
+            else f"no dramas in {settings.data_dir}",
+            file=sys.stderr,
+        )
+        return EXIT_PROBLEMS
+    now_at = discord.utils.utcnow()
+    for drama_file in files:
+        drama = drama_file.drama
+        print(f"{drama.title} ({drama.slug}), {drama.platform}, {drama.schedule.timezone}")
+        print(f"  {'ep':>3}  {'UTC':<20} {'local':<22} status")
+        for episode in build_episodes(drama.slug, drama.schedule, drama_file.episode_overrides):
+            status = episode_status(episode, now_at)
+            if upcoming and episode.airs_at <= now_at:
+                continue
+            utc_text = f"{episode.airs_at:%Y-%m-%d %H:%M} UTC"
+            local_text = format_local(episode.airs_at, drama.schedule.timezone)
+            print(f"  {episode.number:>3}  {utc_text:<20} {local_text:<22} {status.value}")
     return EXIT_OK

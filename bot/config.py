@@ -8,13 +8,19 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 DEFAULT_DATABASE = "var/fanbot.sqlite3"
 DEFAULT_DATA_DIR = "data/dramas"
 DEFAULT_CATCHUP_MINUTES = 30
+MAX_CATCHUP_MINUTES = 24 * 60
+DEFAULT_LOCK_LEASE_SECONDS = 30
+LOCK_LEASE_BOUNDS = (3, 3600)
+_DIGITS = re.compile(r"[0-9]+")  # ASCII only: "²" and "٣" are digits to str.isdigit()
 LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
 
 
@@ -40,6 +46,8 @@ class Settings:
     gateway_url: str | None
     catchup_minutes: int
     message_content_intent: bool
+    # How long a silent bot keeps the database's instance lock before another may take it.
+    lock_lease: timedelta = timedelta(seconds=DEFAULT_LOCK_LEASE_SECONDS)
 
     def require_token(self) -> str:
         """The token, or a ConfigError for commands that log in."""
@@ -70,18 +78,25 @@ def _optional_int(env: Mapping[str, str], variable: str) -> int | None:
     raw = env.get(variable, "").strip()
     if not raw:
         return None
-    if not raw.isdigit():
+    if not _DIGITS.fullmatch(raw):
         raise ConfigError(variable, f"must be a numeric Discord id, got {raw!r}")
     return int(raw)
 
 
-def _bounded_int(env: Mapping[str, str], variable: str, default: int) -> int:
+def _bounded_int(
+    env: Mapping[str, str], variable: str, default: int, bounds: tuple[int, int], unit: str
+) -> int:
+    """A whole number of ``unit`` within ``bounds`` (inclusive), or ``default`` when unset."""
     raw = env.get(variable, "").strip()
     if not raw:
         return default
-    if not raw.isdigit():
-        raise ConfigError(variable, f"must be a whole number of minutes, got {raw!r}")
-    return int(raw)
+    if not _DIGITS.fullmatch(raw):
+        raise ConfigError(variable, f"must be a whole number of {unit}, got {raw!r}")
+    value = int(raw)
+    low, high = bounds
+    if not low <= value <= high:
+        raise ConfigError(variable, f"must be between {low} and {high} {unit}, got {value}")
+    return value
 
 
 def _flag(env: Mapping[str, str], variable: str) -> bool:
@@ -113,8 +128,23 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
         log_level=log_level,
         api_base_url=env.get("DISCORD_API_BASE_URL", "").strip() or None,
         gateway_url=env.get("DISCORD_GATEWAY_URL", "").strip() or None,
-        catchup_minutes=_bounded_int(env, "FANBOT_CATCHUP_MINUTES", DEFAULT_CATCHUP_MINUTES),
+        catchup_minutes=_bounded_int(
+            env,
+            "FANBOT_CATCHUP_MINUTES",
+            DEFAULT_CATCHUP_MINUTES,
+            (0, MAX_CATCHUP_MINUTES),
+            "minutes",
+        ),
         message_content_intent=_flag(env, "FANBOT_MESSAGE_CONTENT"),
+        lock_lease=timedelta(
+            seconds=_bounded_int(
+                env,
+                "FANBOT_LOCK_LEASE_SECONDS",
+                DEFAULT_LOCK_LEASE_SECONDS,
+                LOCK_LEASE_BOUNDS,
+                "seconds",
+            )
+        ),
     )
 
 
@@ -124,3 +154,24 @@ def configure_logging(level: str) -> None:
         level=level,
         format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
     )
+    client_log = logging.getLogger("discord.client")
+    if not any(isinstance(f, QuietDiscordClient) for f in client_log.filters):
+        client_log.addFilter(QuietDiscordClient())
+
+
+class QuietDiscordClient(logging.Filter):
+    """Operator-facing discord.client records: no voice warnings (the bot has no voice),
+    and each gateway reconnect in one line instead of a full traceback (a network outage
+    would otherwise be dozens of lines a minute)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str) and record.msg.endswith("voice will NOT be supported"):
+            return False
+        if record.msg == "Attempting a reconnect in %.2fs" and record.exc_info:
+            error = record.exc_info[1]
+            reason = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+            record.msg = "gateway connection failed (%s); reconnecting in %.0f s"
+            record.args = (reason, *(record.args if isinstance(record.args, tuple) else ()))
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            record.exc_info = record.exc_text = None
+        return True

@@ -41,6 +41,8 @@ log = logging.getLogger(__name__)
 class Announce(
     commands.GroupCog, group_name="announce", group_description="Episode announcements."
 ):
+    """Settings are answered privately: configuring the bot should not post in the channel."""
+
     def __init__(self, bot: FanBot) -> None:
         self.bot = bot
 
@@ -72,7 +74,7 @@ class Announce(
                     missing_permissions(channel.id, missing), ephemeral=True
                 )
                 return
-        await interaction.response.defer(thinking=True)  # writes may wait on SQLite's lock
+        await interaction.response.defer(ephemeral=True, thinking=True)  # writes may wait
         await self.bot.store.announcements.subscribe(
             interaction.guild.id, found.slug, channel.id, discord.utils.utcnow()
         )
@@ -80,7 +82,7 @@ class Announce(
             interaction.guild.id, None, discord.utils.utcnow()
         )
         await self.bot.airing.replan()
-        await interaction.followup.send(now_announcing(found, channel.id))
+        await interaction.followup.send(now_announcing(found, channel.id), ephemeral=True)
 
     @app_commands.command(name="role", description="The role announcements ping (none to stop).")
     @app_commands.describe(role="The role to ping; leave empty for no ping.")
@@ -109,12 +111,12 @@ class Announce(
         minutes: app_commands.Range[int, 0, MAX_LEAD_MINUTES],
     ) -> None:
         assert interaction.guild_id is not None
-        await interaction.response.defer(thinking=True)  # a write may wait on SQLite's lock
+        await interaction.response.defer(ephemeral=True, thinking=True)  # a write may wait
         await self.bot.store.announcements.set_lead(
             interaction.guild_id, minutes, discord.utils.utcnow()
         )
         await self.bot.airing.replan()
-        await interaction.followup.send(lead_set(minutes))
+        await interaction.followup.send(lead_set(minutes), ephemeral=True)
 
     @app_commands.command(name="off", description="Stop announcing a drama (or all).")
     @app_commands.describe(drama="Which drama; leave empty to stop everything.")
@@ -126,12 +128,12 @@ class Announce(
             found = await resolve_drama(interaction, drama)
             if found is None:
                 return
-        await interaction.response.defer(thinking=True)  # a write may wait on SQLite's lock
+        await interaction.response.defer(ephemeral=True, thinking=True)  # a write may wait
         count = await self.bot.store.announcements.unsubscribe(
             interaction.guild_id, found.slug if found else None
         )
         await self.bot.airing.replan()
-        await interaction.followup.send(stopped(found, count))
+        await interaction.followup.send(stopped(found, count), ephemeral=True)
 
     @app_commands.command(name="status", description="What this server announces, and where.")
     async def status(self, interaction: discord.Interaction) -> None:

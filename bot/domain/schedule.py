@@ -133,12 +133,27 @@ def format_local(instant: datetime, timezone: str, with_date: bool = True) -> st
     return f"{local:%Y-%m-%d} {clock}" if with_date else clock
 
 
+def slot_zone_label(schedule: WeeklySchedule) -> str:
+    """The zone as the run's episodes name it: ``EDT``, or ``EST/EDT`` for a run across a change.
+
+    The rule keeps its wall time while the zone's offset changes, so one abbreviation would be
+    wrong for part of the run. One word (no space): trivia strips it as the last word.
+    """
+    if schedule.timezone in ZONE_ABBREVIATIONS:
+        return ZONE_ABBREVIATIONS[schedule.timezone]
+    tz = zone(schedule.timezone)
+    walls = [i.astimezone(tz) for i in episode_instants(schedule).values()]
+    if not walls:  # no episode yet: the zone as it is on the start date
+        walls = [datetime.combine(schedule.start, min(schedule.times), tzinfo=tz)]
+    names = dict.fromkeys(zone_abbreviation(local, schedule.timezone) for local in walls)
+    return "/".join(names)
+
+
 def weekly_slot(schedule: WeeklySchedule) -> str:
     """``Wednesdays 14:00 WIB``: the rule as a fan says it."""
     days = " and ".join(WEEKDAY_PLURALS[d] for d in sorted(schedule.weekdays))
-    sample = datetime.combine(schedule.start, min(schedule.times), tzinfo=zone(schedule.timezone))
     clocks = ", ".join(f"{t:%H:%M}" for t in sorted(schedule.times))
-    return f"{days} {clocks} {zone_abbreviation(sample, schedule.timezone)}"
+    return f"{days} {clocks} {slot_zone_label(schedule)}"
 
 
 def age_on(born: date, today: date) -> int:
@@ -147,5 +162,6 @@ def age_on(born: date, today: date) -> int:
     return today.year - born.year - (0 if had_birthday else 1)
 
 
-def today_utc(now_at: datetime) -> date:
-    return require_utc(now_at).date()
+def today_in(now_at: datetime, timezone: str) -> date:
+    """The calendar day in ``timezone`` at ``now_at``: a birthday starts at local midnight."""
+    return local_time(now_at, timezone).date()

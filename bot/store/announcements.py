@@ -287,6 +287,13 @@ class AnnouncementStore:
                     error,
                 ),
             )
+            if state is DeliveryState.SENT and key.kind is not AnnouncementKind.DIRECT:
+                # A post that went through makes an older failure stale in /announce status.
+                await conn.execute(
+                    "UPDATE guild_settings SET last_failure = NULL, last_failure_at = NULL"
+                    " WHERE guild_id = ? AND last_failure IS NOT NULL",
+                    (key.target_id,),
+                )
 
     async def settled_among(self, episodes: Iterable[tuple[str, int]]) -> set[DeliveryKey]:
         """Settled deliveries (every kind) of these (drama, episode) pairs: what catch-up

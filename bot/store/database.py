@@ -1,7 +1,8 @@
-"""The process's one SQLite connection: opening safely, migrations, transactions.
+"""The process's SQLite connections: opening safely, migrations, transactions.
 
-Opening never harms a file it cannot use: a file that is not SQLite, or one written by a
-newer version of the bot, is reported and left exactly as it was.
+Opening never harms a file it cannot use: a file that is not SQLite, one that fails
+``PRAGMA quick_check``, or one written by a newer version of the bot, is reported (one line
+naming the file) and left exactly as it was.
 """
 
 from __future__ import annotations
@@ -43,9 +44,11 @@ def date_from_db(text: str | None) -> date | None:
     return None if text is None else date.fromisoformat(text)
 
 
-def _check_file_is_sqlite(path: Path) -> None:
+def _check_file_is_sqlite(path: Path, *, must_exist: bool = False) -> None:
     """Refuse, before SQLite touches it, a non-empty file without SQLite's header."""
     if not path.exists():
+        if must_exist:
+            raise StoreError(f"{path} does not exist yet (fanbot run creates it)")
         return
     if not path.is_file():
         raise StoreError(f"{path} is not a file")
@@ -59,65 +62,78 @@ def _check_file_is_sqlite(path: Path) -> None:
 
 
 class Database:
-    """One aiosqlite connection with WAL, foreign keys and serialised write transactions."""
+    """A writer connection (WAL, foreign keys, serialised write transactions) and a reader.
 
-    def __init__(self, connection: aiosqlite.Connection, path: Path) -> None:
-        self._connection = connection
+    ``fetch_all``/``fetch_one``/``scalar`` go to a second, read-only connection: under WAL
+    it sees only committed rows, never what another coroutine's open transaction wrote.
+    Reads inside ``transaction()`` use the connection it yields, and see its own writes.
+    """
+
+    def __init__(
+        self, writer: aiosqlite.Connection | None, reader: aiosqlite.Connection, path: Path
+    ) -> None:
+        self._connection = writer
+        self._reader = reader
         self._write_lock = asyncio.Lock()
         self.path = path
         self.generation = 0  # bumped by every committed transaction, for caches
 
     @classmethod
-    async def open(cls, path: Path) -> Database:
-        """Open (creating if needed) and migrate the database at ``path``."""
-        _check_file_is_sqlite(path)
+    async def open(cls, path: Path, *, read_only: bool = False) -> Database:
+        """Open (creating if needed), check and migrate the database at ``path``.
+
+        ``read_only`` opens an existing file without writing anything to it: no migration,
+        no creation (``fanbot check``).
+        """
+        _check_file_is_sqlite(path, must_exist=read_only)
+        if not read_only:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise StoreError(f"cannot create folder {path.parent}: {error.strerror}") from error
+        first = await _connect(path, read_only=read_only)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            raise StoreError(f"cannot create folder {path.parent}: {error.strerror}") from error
-        try:
-            connection = await aiosqlite.connect(path, isolation_level=None)
-        except sqlite3.Error as error:
-            raise StoreError(f"cannot open {path}: {error}") from error
-        connection.row_factory = sqlite3.Row
-        database = cls(connection, path)
-        try:
-            await database._prepare()
+            await _check_integrity(first, path)
+            _refuse_newer(path, await _scalar(first, "PRAGMA user_version"))
+            if not read_only:
+                await _prepare_writer(first, path)  # WAL before the reader opens
+            reader = first if read_only else await _connect(path, read_only=True)
         except BaseException:
-            await connection.close()
+            await first.close()
+            raise
+        database = cls(None if read_only else first, reader, path)
+        try:
+            await database._migrate()
+        except BaseException:
+            await database.close()
             raise
         return database
 
-    async def _prepare(self) -> None:
+    async def _migrate(self) -> None:
+        if self._connection is None:
+            return
         migrations = all_migrations()
-        latest = migrations[-1].version
+        version = await _scalar(self._connection, "PRAGMA user_version")
         try:
-            version = await self.scalar("PRAGMA user_version")
-        except sqlite3.DatabaseError as error:
-            raise StoreError(f"{self.path} is not a usable SQLite database: {error}") from error
-        if version > latest:
-            raise StoreError(
-                f"{self.path} has schema version {version}, newer than this bot's {latest}; "
-                "upgrade the bot or use another FANBOT_DATABASE"
-            )
-        try:
-            await self.scalar(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            await self.scalar("PRAGMA foreign_keys = ON")
-            await self.scalar("PRAGMA journal_mode = WAL")
-            # In WAL mode a commit survives a killed process without an fsync per commit;
-            # only a power loss can take the last commits (never corrupt the file).
-            await self.scalar("PRAGMA synchronous = NORMAL")
             for migration in migrations[version:]:
                 await self._apply(migration)
         except sqlite3.OperationalError as error:
             raise StoreError(f"cannot write {self.path}: {error}") from error
+        except sqlite3.DatabaseError as error:
+            raise _damaged(self.path, str(error)) from error
+
+    @property
+    def _writer(self) -> aiosqlite.Connection:
+        if self._connection is None:
+            raise StoreError(f"{self.path} was opened read-only")
+        return self._connection
 
     async def _apply(self, migration: Migration) -> None:
         """One migration in one transaction, skipped if another process applied it first."""
-        connection = self._connection
+        connection = self._writer
         await connection.execute("BEGIN IMMEDIATE")
         try:
-            if await self.scalar("PRAGMA user_version") >= migration.version:
+            if await _scalar(connection, "PRAGMA user_version") >= migration.version:
                 await connection.execute("ROLLBACK")
                 return
             log.info("applying migration %s to %s", migration.name, self.path)
@@ -133,7 +149,10 @@ class Database:
     async def close(self) -> None:
         """Checkpoint and close; safe to call twice."""
         with suppress(ValueError):
-            await self._connection.close()
+            await self._reader.close()
+        if self._connection is not None and self._connection is not self._reader:
+            with suppress(ValueError):
+                await self._connection.close()
 
     async def schema_version(self) -> int:
         return int(await self.scalar("PRAGMA user_version"))
@@ -141,26 +160,106 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """``BEGIN IMMEDIATE`` ... ``COMMIT``, or ``ROLLBACK`` on any exception."""
+        connection = self._writer
         async with self._write_lock:
-            await self._connection.execute("BEGIN IMMEDIATE")
+            await connection.execute("BEGIN IMMEDIATE")
             try:
-                yield self._connection
+                yield connection
             except BaseException:
-                await self._connection.execute("ROLLBACK")
+                await connection.execute("ROLLBACK")
                 raise
-            await self._connection.execute("COMMIT")
+            await connection.execute("COMMIT")
             self.generation += 1
 
     async def fetch_all(self, sql: str, parameters: Iterable[Any] = ()) -> list[sqlite3.Row]:
-        async with self._connection.execute(sql, tuple(parameters)) as cursor:
+        """Committed rows only (the reader connection)."""
+        async with self._reader.execute(sql, tuple(parameters)) as cursor:
             return list(await cursor.fetchall())
 
     async def fetch_one(self, sql: str, parameters: Iterable[Any] = ()) -> sqlite3.Row | None:
-        async with self._connection.execute(sql, tuple(parameters)) as cursor:
+        async with self._reader.execute(sql, tuple(parameters)) as cursor:
             row: sqlite3.Row | None = await cursor.fetchone()
             return row
 
     async def scalar(self, sql: str, parameters: Iterable[Any] = ()) -> Any:
-        async with self._connection.execute(sql, tuple(parameters)) as cursor:
+        return await _scalar(self._reader, sql, parameters)
+
+
+async def _scalar(
+    connection: aiosqlite.Connection, sql: str, parameters: Iterable[Any] = ()
+) -> Any:
+    async with connection.execute(sql, tuple(parameters)) as cursor:
+        row = await cursor.fetchone()
+        return None if row is None else row[0]
+
+
+async def _connect(path: Path, *, read_only: bool = False) -> aiosqlite.Connection:
+    try:
+        if read_only:
+            connection = await aiosqlite.connect(
+                _read_only_uri(path), uri=True, isolation_level=None
+            )
+        else:
+            connection = await aiosqlite.connect(path, isolation_level=None)
+    except sqlite3.Error as error:
+        raise StoreError(f"cannot open {path}: {error}") from error
+    connection.row_factory = sqlite3.Row
+    try:
+        await _scalar(connection, f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        await _scalar(connection, "PRAGMA foreign_keys = ON")
+    except BaseException:
+        await connection.close()
+        raise
+    return connection
+
+
+def _refuse_newer(path: Path, version: int) -> None:
+    latest = all_migrations()[-1].version
+    if version > latest:
+        raise StoreError(
+            f"{path} has schema version {version}, newer than this bot's {latest}; "
+            "upgrade the bot or use another FANBOT_DATABASE"
+        )
+
+
+def _read_only_uri(path: Path) -> str:
+    return f"{path.resolve().as_uri()}?mode=ro"
+
+
+async def _prepare_writer(connection: aiosqlite.Connection, path: Path) -> None:
+    try:
+        await _scalar(connection, "PRAGMA journal_mode = WAL")
+        # In WAL mode a commit survives a killed process without an fsync per commit;
+        # only a power loss can take the last commits (never corrupt the file).
+        await _scalar(connection, "PRAGMA synchronous = NORMAL")
+    except sqlite3.OperationalError as error:
+        raise StoreError(f"cannot write {path}: {error}") from error
+    except sqlite3.DatabaseError as error:
+        raise _damaged(path, str(error)) from error
+
+
+async def _check_integrity(connection: aiosqlite.Connection, path: Path) -> None:
+    """``PRAGMA quick_check`` before anything else reads or writes the file."""
+    try:
+        async with connection.execute("PRAGMA quick_check(1)") as cursor:
             row = await cursor.fetchone()
-            return None if row is None else row[0]
+    except sqlite3.OperationalError as error:
+        if "locked" in str(error) or "busy" in str(error):
+            raise StoreError(f"cannot read {path}: {error}") from error
+        raise _damaged(path, str(error)) from error
+    except sqlite3.DatabaseError as error:
+        raise _damaged(path, str(error)) from error
+    verdict = "" if row is None else str(row[0])
+    if verdict != "ok":
+        raise _damaged(path, verdict or "no answer")
+
+
+def _damaged(path: Path, problem: str) -> StoreError:
+    lines = [line.strip() for line in problem.splitlines() if line.strip()]
+    findings = [line for line in lines if not line.startswith("***")]  # "*** in database main"
+    first_line = (findings or lines or ["unknown damage"])[0]
+    return StoreError(
+        f"{path} is damaged (PRAGMA quick_check: {first_line}); stop the bot, move the file"
+        " away and restore a backup (or start with an empty database: the data files are"
+        " imported again, community facts, settings and scores are lost)"
+    )

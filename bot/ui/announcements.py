@@ -187,9 +187,7 @@ def role_set(role_id: int | None) -> str:
 
 def role_refused(role: discord.Role) -> str:
     if role.is_default():
-        return (
-            "I won't ping @everyone: pick a role fans can take, such as an Episode Ping role."
-        )
+        return "I won't ping @everyone: pick a role fans can take, such as an Episode Ping role."
     return (
         f"<@&{role.id}> is managed by an integration (a bot's or the booster role),"
         " so fans can't join or leave it. Pick a role fans can take."

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import socket
+import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from bot.store.migrations import all_migrations
 from tests.builders import VALID_DRAMA, write_drama
+from tests.store.test_database import a_real_database_with_rows, damage
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -38,7 +44,7 @@ def test_schedule_shows_soundtrack_in_utc_and_wib(tmp_path: Path) -> None:
         ["3", "2022-04-06", "07:00", "UTC", "2022-04-06", "14:00", "WIB"],
         ["4", "2022-04-13", "07:00", "UTC", "2022-04-13", "14:00", "WIB"],
     ]
-    assert (tmp_path / "var" / "fanbot.sqlite3").is_file()
+    assert not (tmp_path / "var").exists()  # read from the data files: no database written
 
 
 def test_schedule_upcoming_of_a_finished_drama_lists_no_episode(tmp_path: Path) -> None:
@@ -95,10 +101,96 @@ def test_run_with_bad_configuration_exits_2_with_one_line(
     assert len(lines) == 1 and variable in lines[0]
 
 
-def test_run_refuses_a_database_that_is_not_sqlite(tmp_path: Path) -> None:
+@pytest.fixture
+def nowhere() -> Iterator[dict[str, str]]:
+    """Discord URLs on a loopback port that refuses connections: nothing leaves the machine."""
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))  # bound, never listening: connections are refused
+        port = closed.getsockname()[1]
+        yield {
+            "DISCORD_TOKEN": "x",
+            "DISCORD_API_BASE_URL": f"http://127.0.0.1:{port}/api/v10",
+            "DISCORD_GATEWAY_URL": f"ws://127.0.0.1:{port}/gateway",
+        }
+
+
+def one_line(result: subprocess.CompletedProcess[str]) -> str:
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+def test_check_reports_a_database_that_is_not_sqlite_and_leaves_it_alone(tmp_path: Path) -> None:
     bogus = tmp_path / "bogus.db"
     bogus.write_text("not sqlite")
     result = fanbot(tmp_path, "check", DISCORD_TOKEN="x", FANBOT_DATABASE=str(bogus))
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert "not an SQLite database" in result.stderr
+    assert "soundtrack-1.yaml: ok" in result.stdout  # every other check still ran
     assert bogus.read_text() == "not sqlite"
+
+
+def test_run_refuses_a_database_that_is_not_sqlite_with_exit_2(
+    tmp_path: Path, nowhere: dict[str, str]
+) -> None:
+    bogus = tmp_path / "bogus.db"
+    bogus.write_text("not sqlite")
+    result = fanbot(tmp_path, "run", FANBOT_DATABASE=str(bogus), **nowhere)
+    assert result.returncode == 2
+    assert one_line(result) == (
+        f"fanbot: database error: {bogus} is not an SQLite database; refusing to touch it"
+    )
+    assert bogus.read_text() == "not sqlite"
+
+
+def test_run_refuses_a_database_from_a_newer_bot_with_exit_2(
+    tmp_path: Path, nowhere: dict[str, str]
+) -> None:
+    future = tmp_path / "future.sqlite3"
+    latest = all_migrations()[-1].version
+    with sqlite3.connect(future) as connection:
+        connection.execute(f"PRAGMA user_version = {latest + 1}")
+    connection.close()
+    before = future.read_bytes()
+    result = fanbot(tmp_path, "run", FANBOT_DATABASE=str(future), **nowhere)
+    assert result.returncode == 2
+    line = one_line(result)
+    assert line.startswith(f"fanbot: database error: {future} has schema version {latest + 1}")
+    assert "upgrade the bot" in line
+    assert future.read_bytes() == before
+
+
+@pytest.mark.parametrize("command", ["run", "check", "import"])
+def test_a_damaged_database_exits_2_with_one_line_naming_the_file(
+    tmp_path: Path, nowhere: dict[str, str], command: str
+) -> None:
+    path = tmp_path / "fanbot.sqlite3"
+    damage(path, asyncio.run(a_real_database_with_rows(path)))
+    before = path.read_bytes()
+    args = [command, str(REPO / "data" / "dramas")] if command == "import" else [command]
+    result = fanbot(tmp_path, *args, FANBOT_DATABASE=str(path), **nowhere)
+    assert result.returncode == 2, result.stderr
+    problem = [line for line in result.stderr.splitlines() if "damaged" in line]
+    assert len(problem) == 1 and f"{path} is damaged (PRAGMA quick_check: " in problem[0]
+    assert "Traceback" not in result.stderr
+    if command != "check":
+        assert one_line(result) == problem[0]
+    assert path.read_bytes() == before
+
+
+def test_check_neither_migrates_nor_writes_the_database(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as connection:
+        for migration in all_migrations()[:2]:
+            connection.executescript(migration.sql)
+        connection.execute("PRAGMA user_version = 2")
+    connection.close()
+    before = path.read_bytes()
+    result = fanbot(tmp_path, "check", DISCORD_TOKEN="x", FANBOT_DATABASE=str(path))
+    assert result.returncode == 0, result.stderr
+    assert f"database {path}: ok (schema version 2; fanbot run migrates it to" in result.stdout
+    assert path.read_bytes() == before
+    missing = tmp_path / "none" / "fanbot.sqlite3"
+    result = fanbot(tmp_path, "check", DISCORD_TOKEN="x", FANBOT_DATABASE=str(missing))
+    assert result.returncode == 0, result.stderr
+    assert not missing.parent.exists()

@@ -48,7 +48,7 @@ async def subscribe(
     emulator: DiscordEmulator, admin: User, channel: Channel, role: Role | None = None
 ) -> None:
     reply = await emulator.slash(admin, "/announce channel", channel=channel, drama="soon")
-    assert not reply.ephemeral, reply.content
+    assert reply.ephemeral and (reply.content or "").startswith("I'll announce"), reply.content
     if role is not None:
         set_role = await emulator.slash(admin, "/announce role", role=role)
         assert set_role.content == f"Announcements will ping <@&{role.id}>.", set_role.content

@@ -97,9 +97,10 @@ async def test_a_deleted_channel_ends_its_announcements_and_status_says_so(
 
     await eventually(ended)
     status = await emulator.slash(admin, "/announce status")
-    assert "the channel was deleted; stopped announcing Soon Drama" in fields(
-        status.embeds[0]
-    )["Last failure"]
+    assert (
+        "the channel was deleted; stopped announcing Soon Drama"
+        in fields(status.embeds[0])["Last failure"]
+    )
 
 
 async def test_a_deleted_role_stops_the_ping_and_status_says_so(

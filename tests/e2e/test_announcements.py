@@ -16,11 +16,21 @@ import pytest
 from bot.client import FanBot
 from bot.domain.announcements import AnnouncementKind, Claim, DeliveryKey, DeliveryState, PlannedJob
 from bot.store import Store
-from tests.e2e.airing import in_seconds, posts, second_server, soon_drama, subscribe
+from tests.e2e.airing import (
+    eventually,
+    in_seconds,
+    posts,
+    second_server,
+    settled,
+    soon_drama,
+    subscribe,
+    until,
+)
 from tests.e2e.conftest import FanbotRunner, Fans, fanbot_settings
 from tests.emulator import DiscordEmulator, User
 
-LEAD_IN = timedelta(seconds=2)
+# Room for start-up and the slash commands before air time, on a busy machine.
+LEAD_IN = timedelta(seconds=5)
 
 
 @pytest.fixture
@@ -54,7 +64,7 @@ async def test_an_episode_is_announced_once_in_every_subscribed_server_with_its_
 
     first = await emulator.wait_for_message(fans.announcements, "Episode 1", timeout=10)
     second = await emulator.wait_for_message(other_channel, "Episode 1", timeout=10)
-    await asyncio.sleep(1)
+    assert await settled(runner.bot.store, 2) == [DeliveryState.SENT] * 2  # nothing more comes
 
     assert posts(emulator, fans.announcements) == ["Episode 1 of Soon Drama is out now!"]
     assert posts(emulator, other_channel) == ["Episode 1 of Soon Drama is out now!"]
@@ -78,7 +88,7 @@ async def test_a_server_whose_channel_refuses_is_recorded_and_others_still_get_t
 
     await emulator.wait_for_message(other_channel, "Episode 1", timeout=10)
     await emulator.wait_for_error(50013, timeout=5)
-    await asyncio.sleep(0.5)
+    await settled(runner.bot.store, 2)
 
     status = await emulator.slash(admin, "/announce status")
     failure = {f["name"]: f["value"] for f in status.embeds[0]["fields"]}["Last failure"]
@@ -92,12 +102,12 @@ async def test_a_restart_across_the_air_time_posts_one_catch_up_and_the_next_res
 ) -> None:
     await subscribe(emulator, admin, fans.announcements)
     await runner.stop()
-    await asyncio.sleep((airs_at - datetime.now(UTC)).total_seconds() + 0.5)
+    await until(airs_at + timedelta(seconds=0.5))
 
     await runner.start()
     await emulator.wait_for_message(fans.announcements, "Episode 1", timeout=10)
-    await runner.restart()
-    await asyncio.sleep(1)
+    bot = await runner.restart()
+    await bot.announcer.drain(timeout=10)  # the second start's catch-up has finished
 
     assert posts(emulator, fans.announcements) == ["Episode 1 of Soon Drama is out now!"]
 
@@ -109,11 +119,13 @@ async def test_overlapping_jobs_a_reimport_and_a_reconnect_never_post_twice(
     bot = runner.bot
     await bot.import_data([bot.settings.data_dir])
     await emulator.drop_gateway()
-    await emulator.wait_for_message(fans.announcements, "Episode 1", timeout=10)
-
+    emulator.delay_answers(0.5)  # the scheduled send is still in flight when the others run
+    await until(airs_at)
     job = PlannedJob("soon", 1, AnnouncementKind.AIRING, airs_at)
     await asyncio.gather(bot.announcer.run(job), bot.announcer.run(job))
-    await asyncio.sleep(0.5)
+    await emulator.wait_for_message(fans.announcements, "Episode 1", timeout=10)
+
+    assert await settled(bot.store, 1) == [DeliveryState.SENT]
 
     assert posts(emulator, fans.announcements) == ["Episode 1 of Soon Drama is out now!"]
 
@@ -129,9 +141,9 @@ async def test_a_bot_down_past_the_catch_up_window_posts_nothing_stale(
     try:
         await subscribe(emulator, admin, fans.announcements)
         await runner.stop()
-        await asyncio.sleep((airs_at - datetime.now(UTC)).total_seconds() + 1.5)
+        await until(airs_at + timedelta(seconds=1.5))
         bot = await runner.start()
-        await asyncio.sleep(1)
+        await bot.announcer.drain(timeout=10)  # its catch-up has finished
         assert posts(emulator, fans.announcements) == []
         [(_, state, _)] = await bot.store.announcements.deliveries(AnnouncementKind.AIRING)
         assert state is DeliveryState.MISSED
@@ -150,9 +162,15 @@ async def test_a_lead_time_posts_a_reminder_before_the_episode(
         await subscribe(emulator, admin, fans.announcements)
         reply = await emulator.slash(admin, "/announce lead", minutes=1)
         assert reply.content == "I'll also post a reminder 1 minute before each airing."
+        _, quiet_channel, quiet_admin = await second_server(emulator, runner.bot)
+        await subscribe(emulator, quiet_admin, quiet_channel)  # no lead: no reminder
         reminder = await emulator.wait_for_message(fans.announcements, "airs soon", timeout=10)
         assert reminder.embeds[0]["title"] == "Episode 1 of Soon Drama airs soon"
-        assert datetime.fromtimestamp(reminder.created.wall, UTC) < airs_at
+        early = airs_at - datetime.fromtimestamp(reminder.created.wall, UTC)
+        assert timedelta(seconds=55) <= early <= timedelta(seconds=65)
+        kinds = [k.kind for k, _, _ in await runner.bot.store.announcements.deliveries()]
+        assert kinds == [AnnouncementKind.REMINDER]
+        assert posts(emulator, quiet_channel) == []
     finally:
         await runner.stop()
 
@@ -245,11 +263,7 @@ async def test_a_fan_whose_dms_close_later_is_unsubscribed_and_told_once(
     async def unsubscribed() -> bool:
         return await bot.store.announcements.reminder_users("soon") == []
 
-    for _ in range(50):
-        if await unsubscribed():
-            break
-        await asyncio.sleep(0.1)
-    assert await unsubscribed()
+    await eventually(unsubscribed)
 
     first = await emulator.slash(fans.alice, "/remind off", drama="soon")
     second = await emulator.slash(fans.alice, "/remind off", drama="soon")
@@ -258,14 +272,15 @@ async def test_a_fan_whose_dms_close_later_is_unsubscribed_and_told_once(
 
 
 async def test_announce_off_stops_the_posts(
-    runner: FanbotRunner, emulator: DiscordEmulator, fans: Fans, admin: User
+    runner: FanbotRunner, emulator: DiscordEmulator, fans: Fans, admin: User, airs_at: datetime
 ) -> None:
     await subscribe(emulator, admin, fans.announcements)
     reply = await emulator.slash(admin, "/announce off", drama="soon")
     assert reply.content == "Stopped announcing **Soon Drama**."
     again = await emulator.slash(admin, "/announce off")
     assert again.content == "Nothing was being announced."
-    await asyncio.sleep(5)
+    assert runner.bot.airing.planned == []
+    await until(airs_at + timedelta(seconds=1))
     assert posts(emulator, fans.announcements) == []
 
 
@@ -283,12 +298,13 @@ async def test_role_and_lead_can_be_turned_off(
 
 
 async def test_remind_off_means_no_dm(
-    runner: FanbotRunner, emulator: DiscordEmulator, fans: Fans
+    runner: FanbotRunner, emulator: DiscordEmulator, fans: Fans, airs_at: datetime
 ) -> None:
     await emulator.slash(fans.alice, "/remind me", drama="soon")
     off = await emulator.slash(fans.alice, "/remind off", drama="soon")
     assert off.ephemeral and off.content == "No more DMs for **Soon Drama**."
-    await asyncio.sleep(5)
+    assert runner.bot.airing.planned == []
+    await until(airs_at + timedelta(seconds=1))
     assert len(emulator.dm_messages(fans.alice)) == 1  # only the confirmation
 
 
@@ -300,7 +316,7 @@ async def test_a_post_sent_just_before_a_crash_is_not_posted_again(
     await subscribe(emulator, admin, fans.announcements)
     settings = runner.settings
     await runner.stop()
-    await asyncio.sleep((airs_at - datetime.now(UTC)).total_seconds() + 0.2)
+    await until(airs_at + timedelta(seconds=0.2))
     key = DeliveryKey(fans.guild.id, "soon", 1, AnnouncementKind.AIRING)
     store = await Store.open(settings.database_path)  # the crashed run, with its own run id
     try:
@@ -312,7 +328,7 @@ async def test_a_post_sent_just_before_a_crash_is_not_posted_again(
     earlier.nonce = key.nonce
 
     bot = await runner.start()
-    await asyncio.sleep(1.5)
+    await settled(bot.store, 1)
 
     assert posts(emulator, fans.announcements) == ["Episode 1 of Soon Drama is out now!"]
     [(_, state, message_id)] = await bot.store.announcements.deliveries(AnnouncementKind.AIRING)

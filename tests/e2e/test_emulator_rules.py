@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from typing import Any
 
 import aiohttp
 import discord
 import pytest
+from discord import app_commands
 from discord.ext import commands
 from discord.http import Route
 
 from tests.e2e.conftest import Fans
 from tests.emulator import DiscordEmulator
 from tests.emulator.actions import check_option_bounds
-from tests.emulator.baseline import BaselineBot, RunningBot
+from tests.emulator.baseline import BaselineBot, RunningBot, make_baseline_bot, start_bot
 from tests.emulator.state import Interaction
 
 pytestmark = pytest.mark.timeout(20)
@@ -542,3 +544,613 @@ def test_the_client_refuses_option_values_out_of_bounds() -> None:
     check_option_bounds(ranged, 50)
     with pytest.raises(ValueError, match="length"):
         check_option_bounds({"name": "t", "type": 3, "max_length": 3}, "four")
+
+
+# == fidelity fixes (research/emulator-fidelity.md) ============================================
+
+
+async def raw_request(
+    emu: DiscordEmulator, method: str, path: str, body: object = None
+) -> tuple[int, dict[str, str], Any]:
+    """A request outside discord.py: status, headers and the JSON body (None for 204)."""
+    async with (
+        aiohttp.ClientSession() as session,
+        session.request(
+            method,
+            emu.api_base_url + path,
+            json=body,
+            headers={"Authorization": "Bot " + emu.token},
+        ) as resp,
+    ):
+        data = await resp.json() if resp.status != 204 else None
+        return resp.status, dict(resp.headers), data
+
+
+class RawGateway:
+    """A bare gateway client: what exactly reaches a session with the given intents."""
+
+    def __init__(self, ws: aiohttp.ClientWebSocketResponse, http: aiohttp.ClientSession) -> None:
+        self.ws, self.http = ws, http
+        self.dispatches: list[tuple[str, Any]] = []
+        self.session_id = ""
+
+    @classmethod
+    async def open(cls, emu: DiscordEmulator) -> RawGateway:
+        http = aiohttp.ClientSession()
+        ws = await http.ws_connect(emu.gateway_url)
+        hello = await ws.receive_json(timeout=3)
+        assert hello["op"] == 10
+        return cls(ws, http)
+
+    async def identify(self, emu: DiscordEmulator, intents: int) -> None:
+        await self.ws.send_json({"op": 2, "d": {"token": emu.token, "intents": intents}})
+        ready = await self.until("READY")
+        self.session_id = ready["session_id"]
+
+    async def until(self, event: str) -> Any:
+        """Collect dispatches up to ``event``; its data."""
+        while True:
+            frame = await self.ws.receive_json(timeout=3)
+            if frame["op"] == 0:
+                self.dispatches.append((frame["t"], frame["d"]))
+                if frame["t"] == event:
+                    return frame["d"]
+
+    def received(self, event: str) -> list[Any]:
+        return [d for t, d in self.dispatches if t == event]
+
+    async def close(self, code: int = 1000) -> None:
+        await self.ws.close(code=code)
+        await self.http.close()
+
+
+async def _marker(emu: DiscordEmulator, fans: Fans) -> None:
+    """An INTERACTION_CREATE (it needs no intent): whatever was sent before it has arrived."""
+    await _unanswered(emu, fans, 2)
+
+
+# -- gateway intents (A1, A21) --------------------------------------------------------------------
+
+
+async def test_a_session_gets_only_the_events_of_the_intents_it_identified_with(
+    emulator: DiscordEmulator, fans: Fans
+) -> None:
+    none, guilds_only = await RawGateway.open(emulator), await RawGateway.open(emulator)
+    messages = await RawGateway.open(emulator)
+    try:
+        await none.identify(emulator, 0)
+        await guilds_only.identify(emulator, 1 << 0)
+        await messages.identify(emulator, 1 << 0 | 1 << 9)
+        await emulator.say(fans.alice, fans.general, "hello")
+        await _marker(emulator, fans)
+        for client in (none, guilds_only, messages):
+            await client.until("INTERACTION_CREATE")
+        assert none.received("GUILD_CREATE") == []  # GUILDS (1 << 0)
+        assert len(guilds_only.received("GUILD_CREATE")) == 1
+        assert guilds_only.received("MESSAGE_CREATE") == []  # GUILD_MESSAGES (1 << 9)
+        assert [m["author"]["id"] for m in messages.received("MESSAGE_CREATE")] == [
+            str(fans.alice.id)
+        ]
+    finally:
+        for client in (none, guilds_only, messages):
+            await client.close()
+
+
+async def test_dm_messages_need_the_direct_messages_intent_not_guild_messages(
+    emulator: DiscordEmulator, fans: Fans
+) -> None:
+    guild_messages, direct = await RawGateway.open(emulator), await RawGateway.open(emulator)
+    try:
+        await guild_messages.identify(emulator, 1 << 0 | 1 << 9)
+        await direct.identify(emulator, 1 << 0 | 1 << 12)
+        status, _, dm = await raw_request(
+            emulator, "POST", "/users/@me/channels", {"recipient_id": str(fans.alice.id)}
+        )
+        assert status == 200
+        status, _, _ = await raw_request(
+            emulator, "POST", f"/channels/{dm['id']}/messages", {"content": "a DM"}
+        )
+        assert status == 200
+        await _marker(emulator, fans)
+        for client in (guild_messages, direct):
+            await client.until("INTERACTION_CREATE")
+        assert guild_messages.received("MESSAGE_CREATE") == []
+        assert [m["content"] for m in direct.received("MESSAGE_CREATE")] == ["a DM"]
+    finally:
+        await guild_messages.close()
+        await direct.close()
+
+
+async def test_a_privileged_intent_not_enabled_in_the_portal_stops_discord_py_with_4014(
+    emulator: DiscordEmulator, fans: Fans
+) -> None:
+    emulator.privileged_intents_enabled = False
+    intents = discord.Intents.default()
+    intents.message_content = True
+    bot = BaselineBot(command_prefix=commands.when_mentioned, intents=intents)
+    with pytest.raises(RuntimeError, match="before ready") as failed:
+        await start_bot(bot, emulator)
+    assert isinstance(failed.value.__cause__, discord.PrivilegedIntentsRequired)
+    assert emulator.gateway.count("CLOSE:4014") == 1 and emulator.gateway.count("READY") == 0
+
+    emulator.privileged_intents_enabled = True  # the operator enables it in the portal
+    running = await start_bot(make_baseline_bot(), emulator)  # default intents: none privileged
+    await running.stop()
+
+
+# -- gateway sessions (A23) -----------------------------------------------------------------------
+
+
+async def test_a_client_closing_with_1000_ends_its_session_and_cannot_resume(
+    emulator: DiscordEmulator, fans: Fans
+) -> None:
+    first = await RawGateway.open(emulator)
+    await first.identify(emulator, 1 << 0)
+    await first.close(1000)
+    await emulator.gateway.wait_for("CLIENT_CLOSE:1000")
+    second = await RawGateway.open(emulator)
+    try:
+        await second.ws.send_json(
+            {"op": 6, "d": {"token": emulator.token, "session_id": first.session_id, "seq": 1}}
+        )
+        invalid = await second.ws.receive_json(timeout=3)
+        assert (invalid["op"], invalid["d"]) == (9, False)
+    finally:
+        await second.close()
+
+
+@pytest.mark.parametrize("code", [4007, 4009])
+async def test_a_drop_with_4007_or_4009_is_not_resumable_and_discord_py_identifies_anew(
+    emulator: DiscordEmulator, synced_bot: commands.Bot, fans: Fans, code: int
+) -> None:
+    assert isinstance(synced_bot, BaselineBot)
+    synced_bot.reidentify_delay = 0.0
+    await emulator.drop_gateway(code)
+    await emulator.gateway.wait_for("READY", count=2)
+    assert emulator.gateway.count("RESUMED") == 0 and emulator.gateway.count("IDENTIFY") == 2
+    assert (await emulator.slash(fans.alice, "/ping")).content == "pong"
+
+
+async def test_a_session_disconnected_longer_than_the_resume_timeout_cannot_resume(
+    emulator: DiscordEmulator, synced_bot: commands.Bot, fans: Fans
+) -> None:
+    assert isinstance(synced_bot, BaselineBot)
+    synced_bot.reidentify_delay = 0.0
+    emulator.session_resume_timeout = 0.0  # every disconnected session has timed out
+    await emulator.drop_gateway()  # 4000: resumable, if it had not timed out
+    await emulator.gateway.wait_for("READY", count=2)
+    assert emulator.gateway.count("SESSION_TIMEOUT") == 1
+    assert emulator.gateway.count("RESUMED") == 0
+
+
+# -- components (A2) ------------------------------------------------------------------------------
+
+_GO = {"type": 2, "style": 1, "label": "Go", "custom_id": "go"}
+
+
+@pytest.mark.parametrize(
+    ("rows", "where", "code"),
+    [
+        pytest.param(
+            [{"type": 1, "components": [_GO, {**_GO, "label": "Again"}]}],
+            ["components", "0", "components", "1", "custom_id"],
+            "COMPONENT_CUSTOM_ID_DUPLICATED",
+            id="same-row",
+        ),
+        pytest.param(
+            [{"type": 1, "components": [_GO]}, {"type": 1, "components": [_GO]}],
+            ["components", "1", "components", "0", "custom_id"],
+            "COMPONENT_CUSTOM_ID_DUPLICATED",
+            id="across-rows",
+        ),
+        pytest.param(
+            [{"type": 1, "id": 7, "components": [{**_GO, "id": 7}]}],
+            ["components", "0", "components", "0", "id"],
+            "COMPONENT_ID_DUPLICATED",
+            id="same-id",
+        ),
+    ],
+)
+async def test_components_of_one_message_must_not_share_a_custom_id_or_an_id(
+    emulator: DiscordEmulator, fans: Fans, rows: list[Any], where: list[str], code: str
+) -> None:
+    status, _, body = await raw_request(
+        emulator,
+        "POST",
+        f"/channels/{fans.general.id}/messages",
+        {"content": "pick", "components": rows},
+    )
+    assert (status, body["code"]) == (400, 50035)
+    node = body["errors"]
+    for key in where:
+        node = node[key]
+    assert node["_errors"][0]["code"] == code
+    assert emulator.messages_in(fans.general) == []
+
+
+async def test_a_callback_or_a_modal_with_duplicate_custom_ids_is_refused_under_data(
+    emulator: DiscordEmulator, baseline: RunningBot, fans: Fans
+) -> None:
+    inter = await _unanswered(emulator, fans, 2)
+    callback = f"/interactions/{inter.id}/{inter.token}/callback"
+    row = {"type": 1, "components": [_GO, {**_GO, "label": "Again"}]}
+    status, _, body = await raw_request(
+        emulator, "POST", callback, {"type": 4, "data": {"content": "x", "components": [row]}}
+    )
+    assert (status, body["code"]) == (400, 50035)
+    dup = body["errors"]["data"]["components"]["0"]["components"]["1"]["custom_id"]
+    assert dup["_errors"][0]["code"] == "COMPONENT_CUSTOM_ID_DUPLICATED"
+
+    text = {"type": 4, "custom_id": "s", "label": "Score", "style": 1}
+    modal = {
+        "custom_id": "m",
+        "title": "Rate",
+        "components": [{"type": 1, "components": [text]}, {"type": 1, "components": [text]}],
+    }
+    status, _, body = await raw_request(emulator, "POST", callback, {"type": 9, "data": modal})
+    assert (status, body["code"]) == (400, 50035)
+    dup = body["errors"]["data"]["components"]["1"]["components"]["0"]["custom_id"]
+    assert dup["_errors"][0]["code"] == "COMPONENT_CUSTOM_ID_DUPLICATED"
+    assert inter.response_type is None  # still open for a corrected answer
+
+
+# -- trimmed text (A4, R2) ------------------------------------------------------------------------
+
+
+async def test_whitespace_only_content_is_an_empty_message_and_a_blank_field_is_refused(
+    emulator: DiscordEmulator, fans: Fans
+) -> None:
+    path = f"/channels/{fans.general.id}/messages"
+    status, _, body = await raw_request(emulator, "POST", path, {"content": "  \n "})
+    assert (status, body["code"]) == (400, 50006)
+
+    blank = {"title": "Soundtrack #1", "fields": [{"name": "Platform", "value": "  "}]}
+    status, _, body = await raw_request(emulator, "POST", path, {"embeds": [blank]})
+    assert (status, body["code"]) == (400, 50035)
+    value = body["errors"]["embeds"]["0"]["fields"]["0"]["value"]
+    assert value["_errors"][0]["code"] == "BASE_TYPE_MIN_LENGTH"
+
+
+async def test_embed_limits_count_text_without_its_surrounding_whitespace(
+    emulator: DiscordEmulator, fans: Fans
+) -> None:
+    path = f"/channels/{fans.general.id}/messages"
+    embed = {"title": "t" * 256 + "\n", "description": " " + "d" * 4096 + " "}
+    status, _, body = await raw_request(emulator, "POST", path, {"embeds": [embed]})
+    assert status == 200, body
+    status, _, body = await raw_request(emulator, "POST", path, {"content": "c" * 2000 + "\n\n"})
+    assert status == 200, body
+
+
+# -- enforce_nonce (A5, A6) -----------------------------------------------------------------------
+
+
+async def _send_with_nonce(
+    emu: DiscordEmulator, channel_id: int, content: str, nonce: str
+) -> tuple[int, Any]:
+    status, _, body = await raw_request(
+        emu,
+        "POST",
+        f"/channels/{channel_id}/messages",
+        {"content": content, "nonce": nonce, "enforce_nonce": True},
+    )
+    return status, body
+
+
+async def test_enforce_nonce_whose_message_was_deleted_answers_10008_and_recreates_nothing(
+    emulator: DiscordEmulator, fans: Fans
+) -> None:
+    status, first = await _send_with_nonce(emulator, fans.general.id, "Episode 2", "ep2")
+    assert status == 200 and first["nonce"] == "ep2"
+    [message] = emulator.messages_in(fans.general)
+    await emulator.delete_message(message)  # a moderator deletes the announcement
+    status, body = await _send_with_nonce(emulator, fans.general.id, "Episode 2", "ep2")
+    assert (status, body["code"], body["message"]) == (404, 10008, "Unknown Message")
+    assert emulator.messages_in(fans.general) == []
+
+    emulator.forget_nonces()  # the nonce memory has passed
+    status, body = await _send_with_nonce(emulator, fans.general.id, "Episode 2", "ep2")
+    assert status == 200 and body["id"] != first["id"]
+
+
+async def test_enforce_nonce_dedupes_per_author_across_channels_within_the_window(
+    emulator: DiscordEmulator, fans: Fans
+) -> None:
+    status, first = await _send_with_nonce(emulator, fans.general.id, "Episode 3", "ep3")
+    assert status == 200
+    status, again = await _send_with_nonce(emulator, fans.announcements.id, "Episode 3", "ep3")
+    assert status == 200 and again["id"] == first["id"]  # the earlier message, in #general
+    assert again["channel_id"] == str(fans.general.id)
+    assert emulator.messages_in(fans.announcements) == []
+
+    emulator.nonce_window_seconds = 0.0  # the window has passed for everything sent so far
+    status, later = await _send_with_nonce(emulator, fans.announcements.id, "Episode 3", "ep3")
+    assert status == 200 and later["channel_id"] == str(fans.announcements.id)
+
+
+# -- interaction responses (A7, A9) ---------------------------------------------------------------
+
+
+async def test_an_autocomplete_choice_string_value_over_100_characters_is_refused(
+    emulator: DiscordEmulator, baseline: RunningBot, fans: Fans
+) -> None:
+    inter = await _unanswered(emulator, fans, 4)
+    status, _, body = await raw_request(
+        emulator,
+        "POST",
+        f"/interactions/{inter.id}/{inter.token}/callback",
+        {"type": 8, "data": {"choices": [{"name": "Vincenzo", "value": "v" * 101}]}},
+    )
+    assert (status, body["code"]) == (400, 50035)
+    value = body["errors"]["data"]["choices"]["0"]["value"]
+    assert value["_errors"][0]["code"] == "BASE_TYPE_MAX_LENGTH"
+
+
+async def test_an_interaction_token_reaches_only_the_messages_sent_under_it(
+    emulator: DiscordEmulator, synced_bot: commands.Bot, fans: Fans
+) -> None:
+    first = await emulator.slash(fans.alice, "/ping")
+    second = await emulator.slash(fans.alice, "/ping")
+    assert first.message is not None and second.message is not None
+    hook = f"/webhooks/{emulator.app_id}/{second.interaction.token}/messages"
+    channel_message = emulator.new_message(fans.general, {"content": "someone else's"})
+    for other in (first.message, channel_message):
+        for method, body in (("GET", None), ("PATCH", {"content": "hijacked"}), ("DELETE", None)):
+            status, _, answer = await raw_request(emulator, method, f"{hook}/{other.id}", body)
+            assert (status, answer["code"]) == (404, 10008), (method, other.content)
+    assert first.content == "pong" and not first.message.deleted
+
+    status, _, edited = await raw_request(
+        emulator, "PATCH", f"{hook}/{second.message.id}", {"content": "pong!"}
+    )
+    assert status == 200 and edited["content"] == "pong!"
+
+
+# -- command definitions (A15, A16, A18, R1) ------------------------------------------------------
+
+
+def _option(**extra: Any) -> dict[str, Any]:
+    return {"name": "drama", "description": "Which drama", "type": 3, **extra}
+
+
+def _command(**extra: Any) -> dict[str, Any]:
+    return {"name": "quiz", "description": "A quiz", "type": 1, **extra}
+
+
+@pytest.mark.parametrize(
+    ("definition", "code"),
+    [
+        pytest.param(
+            _command(options=[_option(autocomplete=True, choices=[{"name": "A", "value": "a"}])]),
+            "APPLICATION_COMMAND_OPTION_AUTOCOMPLETE_CHOICES_EXCLUSIVE",
+            id="autocomplete-and-choices",
+        ),
+        pytest.param(
+            _command(options=[_option(type=6, autocomplete=True)]),
+            "APPLICATION_COMMAND_OPTION_AUTOCOMPLETE_INVALID",
+            id="autocomplete-on-a-user-option",
+        ),
+        pytest.param(
+            _command(options=[_option(type=5, choices=[{"name": "yes", "value": True}])]),
+            "APPLICATION_COMMAND_OPTION_CHOICES_INVALID",
+            id="choices-on-a-boolean",
+        ),
+        pytest.param(
+            {"name": "Report", "type": 2, "options": [_option()]},
+            "APPLICATION_COMMAND_OPTIONS_INVALID",
+            id="options-on-a-user-command",
+        ),
+        pytest.param(
+            _command(name_localizations={"xx-XX": "kuis"}),
+            "ENUM_TYPE_COERCE",
+            id="unknown-locale",
+        ),
+        pytest.param(
+            _command(name_localizations={"id": "Kuis Drama"}),
+            "APPLICATION_COMMAND_INVALID_NAME",
+            id="localized-name-breaking-the-name-rules",
+        ),
+        pytest.param(
+            _command(description_localizations={"ko": "퀴즈" * 51}),
+            "BASE_TYPE_MAX_LENGTH",
+            id="localized-description-over-100",
+        ),
+        pytest.param(
+            _command(options=[_option(name_localizations={"ko": "드라마 이름"})]),
+            "APPLICATION_COMMAND_INVALID_NAME",
+            id="localized-option-name-with-a-space",
+        ),
+    ],
+)
+async def test_command_definitions_discord_refuses_are_refused_with_50035(
+    emulator: DiscordEmulator, baseline: RunningBot, definition: dict[str, Any], code: str
+) -> None:
+    with pytest.raises(discord.HTTPException) as refused:
+        await baseline.bot.http.bulk_upsert_global_commands(emulator.app_id, [definition])
+    assert (refused.value.status, refused.value.code) == (400, 50035)
+    errors = emulator.errors[-1].errors
+    assert errors is not None and code in str(errors["0"])
+    assert emulator.command_puts == 0
+
+
+async def test_a_command_over_8000_characters_is_refused_as_too_large(
+    emulator: DiscordEmulator, baseline: RunningBot
+) -> None:
+    choices = [{"name": f"{i:02}" + "n" * 98, "value": f"{i:02}" + "v" * 98} for i in range(25)]
+    big = _command(
+        options=[_option(name=f"o{i}", description="d" * 100, choices=choices) for i in range(2)]
+    )
+    with pytest.raises(discord.HTTPException) as refused:
+        await baseline.bot.http.bulk_upsert_global_commands(emulator.app_id, [big])
+    assert refused.value.code == 50035
+    errors = emulator.errors[-1].errors
+    assert errors is not None
+    assert errors["0"]["_errors"] == [
+        {"code": "APPLICATION_COMMAND_TOO_LARGE", "message": "Command exceeds maximum size (8000)"}
+    ]
+    small = _command(options=[_option(description="d" * 100, choices=choices)])  # ~5 100 chars
+    await baseline.bot.http.bulk_upsert_global_commands(emulator.app_id, [small])
+
+
+async def test_at_most_15_user_and_15_message_commands(
+    emulator: DiscordEmulator, baseline: RunningBot
+) -> None:
+    users = [{"name": f"User action {i}", "type": 2} for i in range(15)]
+    messages = [{"name": f"Message action {i}", "type": 3} for i in range(15)]
+    await baseline.bot.http.bulk_upsert_global_commands(emulator.app_id, users + messages)
+    with pytest.raises(discord.HTTPException) as refused:
+        await baseline.bot.http.bulk_upsert_global_commands(
+            emulator.app_id, [*users, {"name": "One too many", "type": 2}]
+        )
+    assert refused.value.code == 50035
+    assert emulator.command_puts == 1
+
+
+async def test_command_names_follow_discords_regex_with_apostrophes_devanagari_and_thai(
+    emulator: DiscordEmulator, baseline: RunningBot
+) -> None:
+    names = ["don't", "नमस्ते", "สวัสดี", "드라마", "episode-2_guide"]
+    localized = _command(
+        name_localizations={"hi": "नमस्ते", "th": "สวัสดี", "ko": "퀴즈"},
+        description_localizations={"id": "Kuis drama", "ko": "드라마 퀴즈"},
+    )
+    definitions = [_command(name=n) for n in names] + [localized]
+    stored = await baseline.bot.http.bulk_upsert_global_commands(emulator.app_id, definitions)
+    assert [c["name"] for c in stored] == [*names, "quiz"]
+
+
+async def test_default_member_permissions_0_shows_a_command_to_administrators_only(
+    emulator: DiscordEmulator, synced_bot: commands.Bot, fans: Fans
+) -> None:
+    @app_commands.command(name="purge", description="Deletes the bot's messages")
+    @app_commands.default_permissions()  # "0"
+    async def purge(interaction: discord.Interaction) -> None:
+        await interaction.response.send_message("purged", ephemeral=True)
+
+    synced_bot.tree.add_command(purge)
+    await synced_bot.tree.sync()
+    [stored] = [c for c in emulator.commands() if c["name"] == "purge"]
+    assert stored["default_member_permissions"] == "0"
+    moderator = emulator.add_user("mod", guild=fans.guild, manage_guild=True, permissions=1 << 13)
+    with pytest.raises(PermissionError):
+        await emulator.slash(moderator, "/purge")
+    admin = emulator.add_user("admin", guild=fans.guild, admin=True)
+    assert (await emulator.slash(admin, "/purge")).content == "purged"
+
+
+# -- message history (R4, A24) --------------------------------------------------------------------
+
+
+async def test_message_history_honours_before_after_around_and_limit_newest_first(
+    emulator: DiscordEmulator, fans: Fans
+) -> None:
+    sent = [await emulator.say(fans.alice, fans.general, f"m{i}") for i in range(6)]
+    ids = [m.id for m in sent]
+    base = f"/channels/{fans.general.id}/messages"
+    emulator.set_route_limit("GET /channels/{channel_id}/messages", 50, 1.0)  # raw: no retry
+
+    async def page(query: str) -> list[str]:
+        status, _, body = await raw_request(emulator, "GET", f"{base}?{query}")
+        assert status == 200, body
+        return [m["content"] for m in body]
+
+    assert await page("limit=2") == ["m5", "m4"]
+    assert await page(f"before={ids[3]}") == ["m2", "m1", "m0"]
+    assert await page(f"before={ids[0]}") == []
+    assert await page(f"after={ids[1]}&limit=2") == ["m3", "m2"]  # right after, newest first
+    assert await page(f"around={ids[3]}&limit=3") == ["m4", "m3", "m2"]
+    assert len(await page("")) == 6  # default 50
+    for bad in ("limit=0", "limit=101", f"before={ids[3]}&after={ids[1]}"):
+        status, _, body = await raw_request(emulator, "GET", f"{base}?{bad}")
+        assert (status, body["code"]) == (400, 50035), bad
+
+
+async def test_discord_py_history_pages_through_more_than_100_messages(
+    emulator: DiscordEmulator, baseline: RunningBot, fans: Fans
+) -> None:
+    for i in range(120):
+        await emulator.say(fans.alice, fans.general, f"line {i}")
+    channel = baseline.bot.get_channel(fans.general.id)
+    assert isinstance(channel, discord.TextChannel)
+    newest_first = [m.content async for m in channel.history(limit=None)]
+    assert newest_first == [f"line {i}" for i in reversed(range(120))]
+    oldest_first = [m.content async for m in channel.history(limit=None, oldest_first=True)]
+    assert oldest_first == [f"line {i}" for i in range(120)]
+
+
+async def test_without_read_message_history_the_bot_gets_no_messages_and_unseen_is_50001(
+    emulator: DiscordEmulator, fans: Fans
+) -> None:
+    await emulator.say(fans.alice, fans.general, "before the overwrite")
+    path = f"/channels/{fans.general.id}/messages"
+    emulator.set_bot_can_read_history(fans.general, False)
+    assert (await raw_request(emulator, "GET", path))[::2] == (200, [])
+    emulator.set_bot_can_view(fans.general, False)
+    status, _, body = await raw_request(emulator, "GET", path)
+    assert (status, body["code"]) == (403, 50001)
+    emulator.set_bot_can_view(fans.general, True)
+    emulator.set_bot_can_read_history(fans.general, True)
+    status, _, body = await raw_request(emulator, "GET", path)
+    assert status == 200 and [m["content"] for m in body] == ["before the overwrite"]
+
+
+# -- MESSAGE_CREATE shape (R5) --------------------------------------------------------------------
+
+
+async def test_message_create_carries_the_authors_member_the_channel_type_and_the_nonce(
+    emulator: DiscordEmulator, baseline: RunningBot, fans: Fans
+) -> None:
+    bot = baseline.bot
+    received = asyncio.ensure_future(bot.wait_for("message", timeout=3))
+    await emulator.say(fans.alice, fans.general, "hi")
+    message = await received
+    assert isinstance(message.author, discord.Member)  # not cached, built from `member`
+    [session] = emulator.gateway.sessions.values()
+    created = json.loads(session.log[-1][1])["d"]
+    assert created["channel_type"] == 0 and "user" not in created["member"]
+
+    channel = bot.get_channel(fans.general.id)
+    assert isinstance(channel, discord.TextChannel)
+    own = asyncio.ensure_future(bot.wait_for("message", check=lambda m: m.author == bot.user))
+    await channel.send("announcement", nonce="ep4")
+    assert (await asyncio.wait_for(own, 3)).nonce == "ep4"
+
+
+# -- outages (fail_for) ---------------------------------------------------------------------------
+
+
+async def test_an_outage_refuses_rest_but_interaction_responses_keep_working(
+    emulator: DiscordEmulator, synced_bot: commands.Bot, fans: Fans
+) -> None:
+    emulator.fail_for(60, route_contains="/channels/")
+    path = f"/channels/{fans.general.id}/messages"
+    status, _, body = await raw_request(emulator, "POST", path, {"content": "during"})
+    assert (status, body) == (503, {"message": "503: Service Unavailable", "code": 0})
+    assert (await raw_request(emulator, "GET", "/users/@me"))[0] == 200  # not matched
+    assert (await emulator.slash(fans.alice, "/ping")).content == "pong"  # callback: exempt
+    assert emulator.refused_by_status == {503: 1}
+    assert [r.route for r in emulator.refused_requests] == [MESSAGES]
+
+    emulator.stop_failing()
+    assert (await raw_request(emulator, "POST", path, {"content": "after"}))[0] == 200
+
+
+async def test_a_429_outage_is_discord_shaped(emulator: DiscordEmulator, fans: Fans) -> None:
+    emulator.fail_for(60, 429, retry_after=2.5)
+    status, headers, body = await raw_request(emulator, "GET", f"/channels/{fans.general.id}")
+    assert status == 429 and body["retry_after"] == 2.5 and body["global"] is False
+    assert headers["Via"] and headers["X-RateLimit-Scope"] == "user"
+    assert emulator.refused_by_status == {429: 1}
+
+
+# -- the harness ----------------------------------------------------------------------------------
+
+
+async def test_a_crash_of_the_bots_connect_task_surfaces_when_it_is_stopped(
+    emulator: DiscordEmulator, fans: Fans
+) -> None:
+    running = await start_bot(make_baseline_bot(), emulator)
+    await emulator.drop_gateway(4004)  # authentication failed: discord.py gives up and raises
+    await asyncio.wait({running.task}, timeout=5)
+    with pytest.raises(RuntimeError, match="crashed"):
+        await running.stop()

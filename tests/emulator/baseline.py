@@ -126,11 +126,20 @@ class RunningBot:
     task: asyncio.Task[None]
     restore: Callable[[], None]
 
-    async def stop(self) -> None:
+    async def stop(self, timeout: float = 5.0) -> None:
+        """Close the bot and wait for its connect task; a crash of that task (or a task that
+        does not end) is raised here rather than hidden behind a passing test."""
         try:
             await self.bot.close()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await asyncio.wait_for(self.task, 5)
+            done, _ = await asyncio.wait({self.task}, timeout=timeout)
+            if not done:
+                self.task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self.task
+                raise TimeoutError(f"the bot's connect task did not end within {timeout}s")
+            crash = None if self.task.cancelled() else self.task.exception()
+            if crash is not None:
+                raise RuntimeError(f"the bot crashed: {crash!r}") from crash
         finally:
             self.restore()
 
@@ -150,9 +159,11 @@ async def start_bot(
         )
         if ready not in done:
             ready.cancel()
-            await running.stop()
-            if task in done and task.exception():
+            if task in done and not task.cancelled() and task.exception() is not None:
+                with contextlib.suppress(RuntimeError):  # the same crash, raised below
+                    await running.stop()
                 raise RuntimeError("bot stopped before ready") from task.exception()
+            await running.stop()
             raise TimeoutError(f"bot not ready within {timeout}s")
         return running
     except BaseException:

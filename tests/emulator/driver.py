@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 import time
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -30,6 +31,7 @@ from .state import (
     ADMINISTRATOR,
     DEFAULT_EVERYONE,
     MANAGE_GUILD,
+    READ_MESSAGE_HISTORY,
     SEND_MESSAGES,
     VIEW_CHANNEL,
     Channel,
@@ -39,6 +41,7 @@ from .state import (
     Message,
     Overwrite,
     RecordedError,
+    RecordedRequest,
     Role,
     Stamp,
     User,
@@ -51,15 +54,23 @@ _SPEC = SpecValidator()  # shared: validators are cached per (path, method) acro
 class DiscordEmulator:
     """A local Discord (REST + gateway) for an unmodified discord.py client.
 
-    Tune the rules with the constructor: ``interaction_deadline`` (3 s on Discord),
-    ``rate_limits`` (False disables all limits), ``route_limit``/``route_per`` (default bucket),
-    ``global_limit`` (requests/s, None for none), ``heartbeat_interval_ms``.
+    Tune the rules with the constructor (each is also an attribute settable at any time):
+    ``interaction_deadline`` (3 s on Discord), ``followup_window`` (15 min of followups and
+    edits), ``nonce_window_seconds`` (how long ``enforce_nonce`` remembers a nonce; Discord
+    says "a few minutes"), ``session_resume_timeout`` (how long a disconnected gateway session
+    stays resumable; also "a few minutes"), ``privileged_intents_enabled`` (the developer
+    portal's toggles), ``rate_limits`` (False disables all limits), ``route_limit``/``route_per``
+    (default bucket), ``global_limit`` (requests/s, None for none), ``heartbeat_interval_ms``.
     """
 
     def __init__(
         self,
         *,
         interaction_deadline: float = 3.0,
+        followup_window: float = 15 * 60.0,
+        nonce_window_seconds: float = 300.0,
+        session_resume_timeout: float = 120.0,
+        privileged_intents_enabled: bool = True,
         rate_limits: bool = True,
         route_limit: int = 5,
         route_per: float = 5.0,
@@ -72,9 +83,12 @@ class DiscordEmulator:
         self.spec = _SPEC
         self.token = token
         self.interaction_deadline = interaction_deadline
-        self.followup_window = 15 * 60.0
+        self.followup_window = followup_window
+        self.nonce_window_seconds = nonce_window_seconds
+        self._nonce_horizon = float("-inf")  # messages created before it are forgotten
         self.limiter = RateLimiter(route_limit, route_per, global_limit, enabled=rate_limits)
-        self.gateway = Gateway(self._ready_payloads, heartbeat_interval_ms)
+        self.gateway = Gateway(self._ready_payloads, heartbeat_interval_ms, session_resume_timeout)
+        self.gateway.privileged_intents_enabled = privileged_intents_enabled
         self.rest = RestApi(self, build_router())
         self.bot = self._new_user(bot_name, bot=True)
         self.app_id = self.bot.id
@@ -110,6 +124,25 @@ class DiscordEmulator:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+
+    @property
+    def session_resume_timeout(self) -> float:
+        """Seconds a disconnected gateway session can still RESUME (then op 9, re-identify)."""
+        return self.gateway.session_timeout
+
+    @session_resume_timeout.setter
+    def session_resume_timeout(self, seconds: float) -> None:
+        self.gateway.session_timeout = seconds
+
+    @property
+    def privileged_intents_enabled(self) -> bool:
+        """The developer portal's privileged-intent toggles; when False, an IDENTIFY asking
+        for GUILD_MEMBERS, GUILD_PRESENCES or MESSAGE_CONTENT is closed with 4014."""
+        return self.gateway.privileged_intents_enabled
+
+    @privileged_intents_enabled.setter
+    def privileged_intents_enabled(self, enabled: bool) -> None:
+        self.gateway.privileged_intents_enabled = enabled
 
     @property
     def api_base_url(self) -> str:
@@ -164,6 +197,11 @@ class DiscordEmulator:
         """An admin hides the channel from the bot, or shows it again (CHANNEL_UPDATE)."""
         self._set_bot_denied(channel, VIEW_CHANNEL, not allowed)
 
+    def set_bot_can_read_history(self, channel: Channel, allowed: bool) -> None:
+        """An admin denies the bot Read Message History there, or lifts the denial
+        (CHANNEL_UPDATE); without it the bot's GET messages answers an empty list."""
+        self._set_bot_denied(channel, READ_MESSAGE_HISTORY, not allowed)
+
     def _set_bot_denied(self, channel: Channel, permission: int, denied: bool) -> None:
         old = next((o for o in channel.overwrites if o.id == self.bot.id), None)
         deny = ((old.deny if old else 0) & ~permission) | (permission if denied else 0)
@@ -184,6 +222,22 @@ class DiscordEmulator:
         if channel.guild_id:
             self.world.guilds[channel.guild_id].channels.pop(channel.id, None)
         self._dispatch_soon("CHANNEL_DELETE", channel.to_dict)
+
+    def delete_role(self, role: Role) -> None:
+        """An admin deletes the role (GUILD_ROLE_DELETE)."""
+        guild = self.world.guilds[role.guild_id]
+        guild.roles.pop(role.id, None)
+        for member in guild.members.values():
+            if role.id in member.role_ids:
+                member.role_ids.remove(role.id)
+        self._dispatch_soon(
+            "GUILD_ROLE_DELETE", lambda: {"guild_id": str(guild.id), "role_id": str(role.id)}
+        )
+
+    def remove_bot_from(self, guild: Guild) -> None:
+        """The bot is kicked from (or leaves) the server: GUILD_DELETE without unavailable."""
+        self.world.guilds.pop(guild.id, None)
+        self._dispatch_soon("GUILD_DELETE", lambda: {"id": str(guild.id)})
 
     def add_role(self, guild: Guild, name: str, permissions: int = 0) -> Role:
         role = Role(self.world.ids.next(), guild.id, name, permissions, position=len(guild.roles))
@@ -263,16 +317,57 @@ class DiscordEmulator:
 
     def edit(self, msg: Message, body: dict[str, Any]) -> dict[str, Any]:
         check_message(body, creating=False)
-        if not any(
-            body[key] if key in body else getattr(msg, key)
+        after = {
+            key: body[key] if key in body else getattr(msg, key)
             for key in ("content", "embeds", "components", "attachments")
-        ):
+        }
+        after["content"] = str(after["content"] or "").strip()  # whitespace is no content
+        if not any(after.values()):
             raise DiscordError(400, 50006, "Cannot send an empty message")
         msg.apply(body)
         msg.flags &= ~LOADING
         msg.edited = Stamp()
         self.notify()
         return self.message_payload(msg)
+
+    def remembered_nonce(self, author_id: int, nonce: str) -> Message | None:
+        """The message (deleted or not) ``author_id`` created with ``nonce`` within the last
+        ``nonce_window_seconds``, as Discord's ``enforce_nonce`` remembers it."""
+        now = time.monotonic()
+        for msg in reversed(self.world.messages.values()):
+            created = msg.created.mono
+            if now - created > self.nonce_window_seconds or created <= self._nonce_horizon:
+                return None
+            if msg.author_id == author_id and msg.nonce == nonce:
+                return msg
+        return None
+
+    def forget_nonces(self) -> None:
+        """Discord's nonce memory has passed for every message sent so far: a resend with
+        ``enforce_nonce`` now creates a new message."""
+        self._nonce_horizon = time.monotonic()
+
+    async def dispatch_message_create(self, msg: Message) -> None:
+        """MESSAGE_CREATE as the gateway sends it: the message plus ``channel_type`` and,
+        in a guild, the author's ``member`` (without ``user``)."""
+        data = self.message_payload(msg)
+        channel = self.world.channels[msg.channel_id]
+        data["channel_type"] = channel.type
+        guild = self.world.guilds.get(msg.guild_id or 0)
+        if guild is not None and msg.author_id in guild.members:
+            member = guild.members[msg.author_id].to_dict(self.world.users)
+            member.pop("user")
+            data["member"] = member
+        await self.gateway.dispatch("MESSAGE_CREATE", data)
+
+    async def delete_message(self, message: Message) -> None:
+        """A user or moderator deletes ``message`` (the bot gets MESSAGE_DELETE)."""
+        message.deleted = True
+        self.notify()
+        data = {"id": str(message.id), "channel_id": str(message.channel_id)}
+        if message.guild_id:
+            data["guild_id"] = str(message.guild_id)
+        await self.gateway.dispatch("MESSAGE_DELETE", data)
 
     def messages_in(self, channel: Channel) -> list[Message]:
         """Messages in a channel, oldest first (ephemeral ones included, flagged)."""
@@ -386,7 +481,7 @@ class DiscordEmulator:
         channel.last_message_id = msg.id
         self.world.messages[msg.id] = msg
         self.notify()
-        await self.gateway.dispatch("MESSAGE_CREATE", self.message_payload(msg))
+        await self.dispatch_message_create(msg)
         return msg
 
     def _check_command_visible(self, user: User, path: str, channel: Channel) -> None:
@@ -397,7 +492,10 @@ class DiscordEmulator:
         needed = cmd.get("default_member_permissions")
         if guild is None or needed is None:
             return
-        if int(needed) & ~self.world.permissions(guild, user.id):
+        perms = self.world.permissions(guild, user.id)
+        # "0": nobody but administrators (and the owner), unless an override says otherwise
+        hidden = not perms & ADMINISTRATOR if int(needed) == 0 else int(needed) & ~perms
+        if hidden:
             raise PermissionError(f"Discord does not show {path.split()[0]} to {user.name}")
 
     async def autocomplete(
@@ -480,8 +578,46 @@ class DiscordEmulator:
         faults = self.rest.faults
         faults.fail_count, faults.fail_status, faults.retry_after = count, status, retry_after
 
+    def fail_for(
+        self,
+        seconds: float,
+        status: int = 503,
+        *,
+        route_contains: str | None = None,
+        retry_after: float = 1.0,
+    ) -> None:
+        """An outage: for ``seconds``, every REST request whose path (after ``/api/v10``)
+        contains ``route_contains`` (every one if None) answers ``status``, except requests
+        under an interaction token (callbacks, followups, ``@original``), which keep working.
+        A 429 is Discord-shaped (``Via``, ``retry_after``, ``X-RateLimit-Scope``); a 5xx has a
+        Discord-like body. Refused requests are in ``refused_requests``."""
+        faults = self.rest.faults
+        faults.window_until = time.monotonic() + seconds
+        faults.window_status, faults.window_route = status, route_contains
+        faults.window_retry_after = retry_after
+
+    def stop_failing(self) -> None:
+        """End a ``fail_for`` outage (and cancel pending ``fail_next`` failures) now."""
+        faults = self.rest.faults
+        faults.window_until, faults.fail_count = 0.0, 0
+
+    @property
+    def refused_requests(self) -> list[RecordedRequest]:
+        """Every request answered with an injected failure (``fail_next``, ``fail_for``)."""
+        return self.world.refused_requests
+
+    @property
+    def refused_by_status(self) -> dict[int, int]:
+        """How many requests the injected failures refused, per status."""
+        return dict(Counter(r.status for r in self.world.refused_requests))
+
     def delay_responses(self, seconds: float) -> None:
         self.rest.faults.delay = seconds
+
+    def delay_answers(self, seconds: float) -> None:
+        """Carry requests out at once but answer them ``seconds`` later: a client killed
+        meanwhile has posted without hearing so (0 turns it off)."""
+        self.rest.faults.delay_after = seconds
 
     @property
     def errors(self) -> list[RecordedError]:

@@ -6,8 +6,24 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from .rest import NO_CONTENT, Call, Router
-from .rules import DiscordError, check_commands, check_message, form_error
-from .state import SEND_MESSAGES, VIEW_CHANNEL, Channel, Interaction, Message, Stamp
+from .rules import (
+    DiscordError,
+    add_error,
+    check_autocomplete_choices,
+    check_commands,
+    check_message,
+    check_modal,
+    form_error,
+)
+from .state import (
+    READ_MESSAGE_HISTORY,
+    SEND_MESSAGES,
+    VIEW_CHANNEL,
+    Channel,
+    Interaction,
+    Message,
+    Stamp,
+)
 
 if TYPE_CHECKING:
     from .driver import DiscordEmulator
@@ -136,9 +152,6 @@ def message_or_404(call: Call, channel: Channel) -> Message:
     return msg
 
 
-NONCE_WINDOW_SECONDS = 300.0
-
-
 async def create_message(call: Call) -> Any:
     emu, body = call.emu, call.body or {}
     channel = channel_or_404(call)
@@ -153,29 +166,85 @@ async def create_message(call: Call) -> Any:
     check_message(body, creating=True)
     nonce = body.get("nonce")
     if nonce is not None and body.get("enforce_nonce"):
-        # Discord returns the earlier message instead of creating a duplicate.
-        for earlier in reversed(emu.world.messages.values()):
-            if time.monotonic() - earlier.created.mono > NONCE_WINDOW_SECONDS:
-                break
-            if earlier.channel_id == channel.id and earlier.nonce == str(nonce):
-                return emu.message_payload(earlier)
+        earlier = emu.remembered_nonce(emu.bot.id, str(nonce))
+        if earlier is not None:
+            # Discord returns the earlier message (of the same author, in any channel) instead
+            # of creating a duplicate; if that one was deleted since, it does not recreate it.
+            if earlier.deleted:
+                raise DiscordError(404, 10008, "Unknown Message")
+            return emu.message_payload(earlier)
     msg = emu.new_message(channel, body)
     msg.nonce = None if nonce is None else str(nonce)
     data = emu.message_payload(msg)
-    await emu.gateway.dispatch("MESSAGE_CREATE", data)
+    await emu.dispatch_message_create(msg)
     return data
 
 
+def _history_query(call: Call) -> tuple[int, str | None, int | None]:
+    """``limit`` (1-100, default 50) and at most one of ``before``/``after``/``around``."""
+    errors: dict[str, Any] = {}
+    raw = call.query.get("limit", "50")
+    limit = int(raw) if raw.lstrip("-").isdigit() else None
+    if limit is None:
+        add_error(errors, ["limit"], "NUMBER_TYPE_COERCE", f'Value "{raw}" is not int.')
+    elif limit < 1:
+        add_error(
+            errors, ["limit"], "NUMBER_TYPE_MIN", "int value should be greater than or equal to 1."
+        )
+    elif limit > 100:
+        add_error(
+            errors, ["limit"], "NUMBER_TYPE_MAX", "int value should be less than or equal to 100."
+        )
+    given = [k for k in ("before", "after", "around") if k in call.query]
+    anchor: int | None = None
+    for key in given:
+        if not call.query[key].isdigit():
+            text = f'Value "{call.query[key]}" is not snowflake.'
+            add_error(errors, [key], "NUMBER_TYPE_COERCE", text)
+        else:
+            anchor = int(call.query[key])
+    if len(given) > 1:
+        add_error(
+            errors,
+            [given[1]],
+            "MESSAGE_HISTORY_ANCHOR_EXCLUSIVE",
+            "before, after and around are mutually exclusive",
+        )
+    if errors:
+        raise form_error(errors)
+    return limit or 50, given[0] if given else None, anchor
+
+
 async def list_messages(call: Call) -> Any:
-    channel = channel_or_404(call)
+    """Newest first, like Discord, whichever of ``before``/``after``/``around`` is given; a bot
+    without READ_MESSAGE_HISTORY gets no messages (but 50001 if it cannot view the channel)."""
+    emu, channel = call.emu, channel_or_404(call)
     require_view(call, channel)
-    limit = int(call.query.get("limit", 50))
-    msgs = [
-        m
-        for m in call.emu.world.messages.values()
-        if m.channel_id == channel.id and not m.deleted and not m.ephemeral
-    ]
-    return [call.emu.message_payload(m) for m in reversed(msgs[-limit:])]
+    limit, mode, anchor = _history_query(call)
+    if channel.guild_id is not None:
+        guild = emu.world.guilds[channel.guild_id]
+        if not emu.world.permissions(guild, emu.bot.id, channel) & READ_MESSAGE_HISTORY:
+            return []
+    msgs = sorted(
+        (
+            m
+            for m in emu.world.messages.values()
+            if m.channel_id == channel.id and not m.deleted and not m.ephemeral
+        ),
+        key=lambda m: m.id,
+    )  # oldest first
+    if mode == "before":
+        picked = [m for m in msgs if m.id < (anchor or 0)][-limit:]
+    elif mode == "after":
+        picked = [m for m in msgs if m.id > (anchor or 0)][:limit]
+    elif mode == "around":
+        newer = [m for m in msgs if m.id >= (anchor or 0)][: limit - limit // 2]
+        wanted = limit - len(newer)  # the rest are the messages just before
+        older = [m for m in msgs if m.id < (anchor or 0)][-wanted:] if wanted else []
+        picked = older + newer
+    else:
+        picked = msgs[-limit:]
+    return [emu.message_payload(m) for m in reversed(picked)]
 
 
 async def get_message(call: Call) -> Any:
@@ -233,9 +302,13 @@ async def get_commands(call: Call) -> Any:
 
 async def post_command(call: Call) -> Any:
     scope, cmd = _scope(call), call.body or {}
-    check_commands([cmd], is_global=scope is None)
+    check_commands([cmd], is_global=scope is None, bulk=False)
     cmds = call.emu.world.commands.setdefault(scope, {})
     key = f"{cmd.get('type') or 1}:{cmd['name']}"
+    ctype = cmd.get("type") or 1
+    same_type = [k for k, c in cmds.items() if (c.get("type") or 1) == ctype and k != key]
+    if len(same_type) >= (100 if ctype == 1 else 15):
+        raise DiscordError(400, 30032, "Maximum number of application commands reached")
     cmds[key] = call.emu.stored_command(cmd, scope, cmds.get(key))
     return cmds[key]
 
@@ -260,7 +333,12 @@ async def interaction_callback(call: Call) -> Any:
         emu.expire(inter)
         raise UNKNOWN_INTERACTION
     rtype, data = int(body.get("type", 0)), body.get("data") or {}
-    message = _apply_callback(emu, inter, rtype, data)
+    try:
+        message = _apply_callback(emu, inter, rtype, data)
+    except DiscordError as err:
+        if err.code == 50035 and err.errors and "type" not in err.errors:
+            raise form_error({"data": err.errors}) from None
+        raise
     inter.response_type, inter.responded, inter.response_body = rtype, call.received, body
     emu.world.responses.append((inter.responded, inter.id, rtype, body))
     inter.touch()
@@ -311,23 +389,10 @@ def _apply_callback(
             emu.edit(msg, data)
         return msg if rtype == 7 else None
     if rtype == 8:
-        if len(data.get("choices") or []) > 25:
-            raise form_error(
-                {
-                    "data": {
-                        "choices": {
-                            "_errors": [
-                                {
-                                    "code": "BASE_TYPE_MAX_LENGTH",
-                                    "message": "Must be 25 or fewer in length.",
-                                }
-                            ]
-                        }
-                    }
-                }
-            )
+        check_autocomplete_choices(data)
         return None
     if rtype == 9:
+        check_modal(data)
         return None
     raise form_error(
         {
@@ -353,10 +418,14 @@ def _webhook_interaction(call: Call) -> Interaction:
 
 
 def _webhook_message(call: Call, inter: Interaction) -> Message:
+    """@original, or a message sent under this same interaction token (Discord answers 10008
+    for any other message, even another interaction's reply in the same channel)."""
     mid = call.params.get("message_id", "@original")
     msg_id = inter.original_id if mid == "@original" else int(mid) if mid.isdigit() else None
     msg = call.emu.world.messages.get(msg_id or 0)
     if msg is None or msg.deleted:
+        raise DiscordError(404, 10008, "Unknown Message")
+    if msg.id != inter.original_id and msg.interaction_id != inter.id:
         raise DiscordError(404, 10008, "Unknown Message")
     return msg
 

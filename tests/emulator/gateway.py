@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import secrets
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,13 +21,59 @@ from aiohttp import WSMsgType, web
 from .state import Stamp
 
 HELLO, HEARTBEAT, IDENTIFY, RESUME, RECONNECT, INVALID_SESSION, ACK = 10, 1, 2, 6, 7, 9, 11
-MESSAGE_CONTENT = 1 << 15
+GUILDS, GUILD_MEMBERS, GUILD_PRESENCES = 1 << 0, 1 << 1, 1 << 8
+GUILD_MESSAGES, DIRECT_MESSAGES, MESSAGE_CONTENT = 1 << 9, 1 << 12, 1 << 15
+#: intents an app must enable in the developer portal (else IDENTIFY is closed with 4014)
+PRIVILEGED_INTENTS = GUILD_MEMBERS | GUILD_PRESENCES | MESSAGE_CONTENT
+DISALLOWED_INTENTS = 4014
+#: close codes after which Discord does not let the session resume
+UNRESUMABLE_CLOSES = (4007, 4009)
+GUILDS_EVENTS = frozenset(
+    {
+        "GUILD_CREATE",
+        "GUILD_UPDATE",
+        "GUILD_DELETE",
+        "GUILD_ROLE_CREATE",
+        "GUILD_ROLE_UPDATE",
+        "GUILD_ROLE_DELETE",
+        "CHANNEL_CREATE",
+        "CHANNEL_UPDATE",
+        "CHANNEL_DELETE",
+        "THREAD_CREATE",
+        "THREAD_UPDATE",
+        "THREAD_DELETE",
+        "THREAD_LIST_SYNC",
+        "THREAD_MEMBER_UPDATE",
+        "THREAD_MEMBERS_UPDATE",
+        "STAGE_INSTANCE_CREATE",
+        "STAGE_INSTANCE_UPDATE",
+        "STAGE_INSTANCE_DELETE",
+    }
+)
+MESSAGE_EVENTS = frozenset(
+    {"MESSAGE_CREATE", "MESSAGE_UPDATE", "MESSAGE_DELETE", "MESSAGE_DELETE_BULK"}
+)
+MEMBER_EVENTS = frozenset({"GUILD_MEMBER_ADD", "GUILD_MEMBER_UPDATE", "GUILD_MEMBER_REMOVE"})
 ReadyBuilder = Callable[[str], tuple[dict[str, Any], list[dict[str, Any]]]]
+
+
+def required_intent(event: str, data: Any) -> int:
+    """The intent without which Discord does not send ``event`` (0: sent to every session)."""
+    in_guild = isinstance(data, dict) and data.get("guild_id") is not None
+    if event in MESSAGE_EVENTS or event == "CHANNEL_PINS_UPDATE":
+        return GUILD_MESSAGES if in_guild else DIRECT_MESSAGES
+    if event in GUILDS_EVENTS:
+        return GUILDS
+    if event in MEMBER_EVENTS:
+        return GUILD_MEMBERS
+    if event == "PRESENCE_UPDATE":
+        return GUILD_PRESENCES
+    return 0  # READY, RESUMED, INTERACTION_CREATE, APPLICATION_COMMAND_PERMISSIONS_UPDATE...
 
 
 @dataclass
 class Session:
-    """One identified bot session; survives disconnects until invalidated."""
+    """One identified bot session; survives disconnects until invalidated or timed out."""
 
     id: str
     seq: int = 0
@@ -35,8 +82,20 @@ class Session:
     token: str = ""
     intents: int = 0  # as sent in IDENTIFY
     bot_id: int = 0
+    disconnected_at: float | None = None  # time.monotonic() of the last disconnect
+
+    def wants(self, event: str, data: Any) -> bool:
+        """Whether the session's intents subscribe it to ``event``."""
+        needed = required_intent(event, data)
+        return not needed or bool(self.intents & needed)
+
+    def detach(self) -> None:
+        self.ws = None
+        self.disconnected_at = time.monotonic()
 
     async def dispatch(self, event: str, data: Any) -> None:
+        if not self.wants(event, data):
+            return  # Discord never sends it: no frame, no sequence number
         if event == "MESSAGE_CREATE" and not self.intents & MESSAGE_CONTENT:
             data = without_content(data, self.bot_id)
         self.seq += 1
@@ -47,7 +106,7 @@ class Session:
             try:
                 await ws.send_str(frame)
             except (ConnectionError, RuntimeError):
-                self.ws = None  # the client missed it; a RESUME replays it
+                self.detach()  # the client missed it; a RESUME replays it
 
 
 def without_content(message: dict[str, Any], bot_id: int) -> dict[str, Any]:
@@ -65,10 +124,20 @@ def without_content(message: dict[str, Any], bot_id: int) -> dict[str, Any]:
 class Gateway:
     """Serves ``/gateway``; the driver supplies READY/GUILD_CREATE payloads and dispatches."""
 
-    def __init__(self, build_ready: ReadyBuilder, heartbeat_interval_ms: int = 41250) -> None:
+    def __init__(
+        self,
+        build_ready: ReadyBuilder,
+        heartbeat_interval_ms: int = 41250,
+        session_timeout: float = 120.0,
+    ) -> None:
         self.build_ready = build_ready
         self.heartbeat_interval_ms = heartbeat_interval_ms
+        #: seconds a disconnected session stays resumable ("a few minutes" on Discord)
+        self.session_timeout = session_timeout
+        #: the developer portal's privileged-intent toggles (all of them, or none)
+        self.privileged_intents_enabled = True
         self.sessions: dict[str, Session] = {}
+        self._server_closed: set[web.WebSocketResponse] = set()  # sockets we closed
         self.bot_id = 0  # the driver sets it: messages mentioning the bot keep their content
         self.events: list[tuple[Stamp, str]] = []  # ("IDENTIFY", "RESUME", "RESUMED", ...)
         self._sockets: set[web.WebSocketResponse] = set()
@@ -92,8 +161,20 @@ class Gateway:
     def connected(self) -> bool:
         return any(s.ws is not None and not s.ws.closed for s in self.sessions.values())
 
+    def _expire_sessions(self) -> None:
+        """Forget sessions disconnected for longer than ``session_timeout``."""
+        now = time.monotonic()
+        for sid, session in list(self.sessions.items()):
+            gone = session.ws is None or session.ws.closed
+            since = session.disconnected_at
+            if gone and since is not None and now - since > self.session_timeout:
+                del self.sessions[sid]
+                self._note("SESSION_TIMEOUT")
+
     async def dispatch(self, event: str, data: Any) -> None:
-        """Send an event to every session (queued in the log for disconnected ones)."""
+        """Send an event to every session subscribed to it by its intents (queued in the log
+        for disconnected ones)."""
+        self._expire_sessions()
         for session in list(self.sessions.values()):
             await session.dispatch(event, data)
 
@@ -126,17 +207,33 @@ class Gateway:
                     session = await self._resume(ws, payload["d"])
         finally:
             self._sockets.discard(ws)
+            by_client = ws not in self._server_closed
+            self._server_closed.discard(ws)
             if session is not None and session.ws is ws:
-                session.ws = None
+                if by_client and ws.close_code in (1000, 1001):
+                    # a clean close by the client ends its session: it cannot resume
+                    self.sessions.pop(session.id, None)
+                    self._note(f"CLIENT_CLOSE:{ws.close_code}")
+                else:
+                    session.detach()
             self._note("DISCONNECT")
         return ws
 
-    async def _identify(self, ws: web.WebSocketResponse, data: dict[str, Any]) -> Session:
+    async def _close(self, ws: web.WebSocketResponse, code: int, message: bytes) -> None:
+        self._server_closed.add(ws)
+        await ws.close(code=code, message=message)
+
+    async def _identify(self, ws: web.WebSocketResponse, data: dict[str, Any]) -> Session | None:
         self._note("IDENTIFY")
+        intents = int(data.get("intents") or 0)
+        if intents & PRIVILEGED_INTENTS and not self.privileged_intents_enabled:
+            self._note(f"CLOSE:{DISALLOWED_INTENTS}")
+            await self._close(ws, DISALLOWED_INTENTS, b"Disallowed intent(s).")
+            return None
         session = Session(
             secrets.token_hex(16),
             token=str(data.get("token", "")),
-            intents=int(data.get("intents") or 0),
+            intents=intents,
             bot_id=self.bot_id,
         )
         self.sessions[session.id] = session
@@ -150,13 +247,14 @@ class Gateway:
 
     async def _resume(self, ws: web.WebSocketResponse, data: dict[str, Any]) -> Session | None:
         self._note("RESUME")
+        self._expire_sessions()
         session = self.sessions.get(str(data.get("session_id")))
         if session is None:
             await ws.send_str(json.dumps({"op": INVALID_SESSION, "d": False, "s": None, "t": None}))
             return None
         after = int(data.get("seq") or 0)
         missed = [frame for seq, frame in session.log if seq > after]
-        session.ws = ws
+        session.ws, session.disconnected_at = ws, None
         for frame in missed:
             await ws.send_str(frame)
         self._note(f"REPLAYED:{len(missed)}")
@@ -165,11 +263,14 @@ class Gateway:
         return session
 
     async def drop(self, code: int = 4000) -> None:
-        """Close every socket like a network fault; sessions stay resumable."""
+        """Close every socket like a network fault; sessions stay resumable, except after
+        4007 (invalid seq) and 4009 (session timed out), which tell the client to start anew."""
         for session in self.sessions.values():
-            session.ws = None
+            session.detach()
+        if code in UNRESUMABLE_CLOSES:
+            self.sessions.clear()
         for ws in list(self._sockets):
-            await ws.close(code=code, message=b"emulator drop")
+            await self._close(ws, code, b"emulator drop")
         self._note("DROP")
 
     async def send_op(self, op: int, data: Any = None) -> None:
@@ -182,5 +283,5 @@ class Gateway:
 
     async def close(self) -> None:
         for ws in list(self._sockets):
-            await ws.close(code=1001, message=b"emulator stopping")
+            await self._close(ws, 1001, b"emulator stopping")
         self._sockets.clear()

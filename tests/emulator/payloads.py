@@ -104,7 +104,11 @@ def stored_command(
         "name": cmd["name"],
         "description": cmd.get("description") or "",
         "options": cmd.get("options") or [],
-        "default_member_permissions": cmd.get("default_member_permissions"),
+        "default_member_permissions": (
+            None
+            if cmd.get("default_member_permissions") is None
+            else str(cmd["default_member_permissions"])
+        ),
         "dm_permission": cmd.get("dm_permission", True),
         "nsfw": cmd.get("nsfw", False),
         "contexts": cmd.get("contexts"),

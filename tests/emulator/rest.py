@@ -13,12 +13,13 @@ import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
 from .ratelimit import rate_limited
-from .rules import DiscordError
+from .rules import DiscordError, trimmed_for_checks
 from .state import RecordedError, RecordedRequest, Stamp
 
 if TYPE_CHECKING:
@@ -88,20 +89,49 @@ def json_bytes(status: int, data: Any, headers: dict[str, str] | None = None) ->
     return web.Response(status=status, body=json.dumps(data).encode(), headers=hdrs)
 
 
+@dataclass
+class Failure:
+    """An injected refusal: the status and, for a 429, its ``retry_after``."""
+
+    status: int
+    retry_after: float
+
+
 class Faults:
-    """Failures on demand: the next N requests fail with a status; responses are delayed."""
+    """Failures on demand: the next N requests, or every request for a while (except those
+    under an interaction token), fail with a status; responses can be delayed."""
 
     def __init__(self) -> None:
         self.fail_count = 0
         self.fail_status = 500
         self.retry_after = 0.1  # of an injected 429
         self.delay = 0.0
+        self.delay_after = 0.0  # after a request was carried out: it landed, the answer is late
+        self.window_until = 0.0  # time.monotonic() until which ``window_status`` is answered
+        self.window_status = 503
+        self.window_route: str | None = None
+        self.window_retry_after = 1.0
 
-    def take_failure(self) -> int | None:
-        if self.fail_count <= 0:
-            return None
-        self.fail_count -= 1
-        return self.fail_status
+    def take_failure(self, path: str, under_interaction_token: bool) -> Failure | None:
+        if self.fail_count > 0:
+            self.fail_count -= 1
+            return Failure(self.fail_status, self.retry_after)
+        if (
+            time.monotonic() < self.window_until
+            and not under_interaction_token
+            and (self.window_route is None or self.window_route in path)
+        ):
+            return Failure(self.window_status, self.window_retry_after)
+        return None
+
+
+def failure_body(status: int) -> dict[str, Any]:
+    """What Discord's edge answers for a 5xx: a message naming the status, code 0."""
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = "Error"
+    return {"message": f"{status}: {phrase}", "code": 0}
 
 
 class RestApi:
@@ -140,25 +170,33 @@ class RestApi:
         world = self.emu.world
         if self.faults.delay > 0:
             await asyncio.sleep(self.faults.delay)
-        status = self.faults.take_failure()
-        if status == 429:
-            limited, headers = rate_limited(self.faults.retry_after, scope="user")
-            self._record(method, path, 429, 0, str(limited["message"]))
-            return json_bytes(429, limited, headers)
-        if status is not None:
-            text = f"{status}: Emulated failure"
-            self._record(method, path, status, 0, text)
-            return json_bytes(status, {"message": text, "code": 0})
+        # Interaction callbacks, followups and @original edits: exempt from the global limit
+        # and from ``fail_for`` outages.
+        under_token = found is not None and (
+            found[0].template.startswith("/interactions/")
+            or found[1].get("webhook_token", "") in self.emu.by_token
+        )
+        failure = self.faults.take_failure(path, under_token)
+        if failure is not None:
+            world.refused_requests.append(
+                RecordedRequest(
+                    Stamp(), method, path, found[0].key if found else None, failure.status
+                )
+            )
+            if failure.status == 429:
+                limited, headers = rate_limited(failure.retry_after, scope="user")
+                self._record(method, path, 429, 0, str(limited["message"]))
+                return json_bytes(429, limited, headers)
+            refusal = failure_body(failure.status)
+            self._record(method, path, failure.status, 0, refusal["message"])
+            return json_bytes(failure.status, refusal)
         if found is None:
             world.unknown_routes.append((method, path))
             self._record(method, path, 404, 0, "404: Not Found")
             return json_bytes(404, {"message": "404: Not Found", "code": 0})
         route, params = found
         major = ":".join(params.get(k, "") for k in MAJOR)
-        # Interaction callbacks, followups and @original edits are exempt from the global limit.
-        exempt = route.template.startswith("/interactions/") or (
-            params.get("webhook_token", "") in self.emu.by_token
-        )
+        exempt = under_token
         verdict = self.emu.limiter.check(route.key, major, exempt_global=exempt)
         if verdict.limited is not None:
             self._record(method, path, 429, 0, "You are being rate limited.")
@@ -168,13 +206,15 @@ class RestApi:
         try:
             body = await self._read_body(request)
             if isinstance(body, dict | list):
-                self.emu.spec.check(route.template, method, body)
+                self.emu.spec.check(route.template, method, trimmed_for_checks(body))
             call = Call(self.emu, request, params, body, dict(request.query), received)
             data = await route.handler(call)
         except DiscordError as err:
             self._blame_interaction(params, err)
             self._record(method, path, err.status, err.code, err.message, err.errors, body)
             return json_bytes(err.status, err.body(), verdict.headers)
+        if self.faults.delay_after > 0:
+            await asyncio.sleep(self.faults.delay_after)
         return json_bytes(200, data, verdict.headers)
 
     async def _read_body(self, request: web.Request) -> Any:

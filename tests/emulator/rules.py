@@ -234,10 +234,30 @@ def _refine(err: Any) -> list[Any]:
 # --- Rules the spec leaves out ------------------------------------------------------------------
 
 
+#: Discord's locales (the spec's AvailableLocalesEnum), the only keys of ``*_localizations``
+LOCALES = frozenset(
+    (  # noqa: SIM905
+        "ar bg cs da de el en-GB en-US es-419 es-ES fi fr he hi hr hu id it ja ko lt nl no pl "
+        "pt-BR ro ru sv-SE th tr uk vi zh-CN zh-TW"
+    ).split()
+)
+#: option types that may have ``choices`` or ``autocomplete`` (STRING, INTEGER, NUMBER)
+CHOICE_TYPES = (3, 4, 10)
+COMMAND_SIZE_LIMIT = 8000
+CONTEXT_MENU_LIMIT = 15  # USER and MESSAGE commands, each, per scope
+
+
+def _script(c: str, prefixes: tuple[str, ...] = ("DEVANAGARI ", "THAI ")) -> bool:
+    """Whether ``c`` is of the Devanagari or Thai script (their combining marks included)."""
+    return unicodedata.name(c, "").startswith(prefixes)
+
+
 def _valid_name(name: str, lowercase: bool) -> bool:
+    """Discord's ``^[-_'\\p{L}\\p{N}\\p{sc=Deva}\\p{sc=Thai}]{1,32}$`` (and lowercase for
+    chat-input commands and options)."""
     if not 1 <= len(name) <= 32:
         return False
-    if not all(c in "-_" or unicodedata.category(c)[0] in "LN" for c in name):
+    if not all(c in "-_'" or unicodedata.category(c)[0] in "LN" or _script(c) for c in name):
         return False
     return not lowercase or name == name.lower()
 
@@ -248,6 +268,56 @@ def _check_text(errors: Errors, path: list[Any], value: Any, lo: int, hi: int) -
         add_error(errors, path, "BASE_TYPE_MIN_LENGTH", f"Must be {lo} or more in length.")
     elif len(text) > hi:
         add_error(errors, path, "BASE_TYPE_MAX_LENGTH", f"Must be {hi} or fewer in length.")
+
+
+def _check_name(errors: Errors, path: list[Any], name: Any, kind: str) -> None:
+    """A name by its kind: "chat" (chat-input command or option), "menu" (USER/MESSAGE
+    command, 1-32 of anything), "choice" (1-100)."""
+    if kind == "chat":
+        if not _valid_name(str(name or ""), lowercase=True):
+            add_error(errors, path, "APPLICATION_COMMAND_INVALID_NAME", "Command name is invalid")
+    else:
+        _check_text(errors, path, name, 1, 32 if kind == "menu" else 100)
+
+
+def _check_localizations(
+    errors: Errors, path: list[Any], item: dict[str, Any], kind: str, described: bool = True
+) -> None:
+    """``name_localizations`` / ``description_localizations``: keys are Discord locales, values
+    follow the rules of ``name`` / ``description``."""
+    fields = [("name_localizations", kind)]
+    if described:
+        fields.append(("description_localizations", "description"))
+    for key, rule in fields:
+        table = item.get(key)
+        if not isinstance(table, dict):
+            continue
+        for locale, value in table.items():
+            here = [*path, key, locale]
+            if locale not in LOCALES:
+                add_error(
+                    errors,
+                    here,
+                    "ENUM_TYPE_COERCE",
+                    f'Value "{locale}" is not a valid enum value.',
+                )
+            elif rule == "description":
+                _check_text(errors, here, value, 1, 100)
+            else:
+                _check_name(errors, here, value, rule)
+
+
+def command_size(cmd: dict[str, Any]) -> int:
+    """Characters Discord counts toward the 8000 limit: names, descriptions and choice
+    values of the command, its options (subcommands and groups included) and choices."""
+
+    def size(node: dict[str, Any]) -> int:
+        total = len(str(node.get("name") or "")) + len(str(node.get("description") or ""))
+        for choice in node.get("choices") or []:
+            total += len(str(choice.get("name") or "")) + len(str(choice.get("value", "")))
+        return total + sum(size(o) for o in node.get("options") or [])
+
+    return size(cmd)
 
 
 def _check_options(
@@ -268,13 +338,8 @@ def _check_options(
     for i, opt in enumerate(options):
         here = [*path, i]
         otype, name = opt.get("type"), str(opt.get("name", ""))
-        if not _valid_name(name, lowercase=True):
-            add_error(
-                errors,
-                [*here, "name"],
-                "APPLICATION_COMMAND_INVALID_NAME",
-                "Command name is invalid",
-            )
+        _check_name(errors, [*here, "name"], name, "chat")
+        _check_localizations(errors, here, opt, "chat")
         if name in names:
             add_error(
                 errors,
@@ -314,32 +379,51 @@ def _check_options(
         else:
             seen_optional = True
         choices = opt.get("choices") or []
+        if choices and otype not in CHOICE_TYPES:
+            add_error(
+                errors,
+                [*here, "choices"],
+                "APPLICATION_COMMAND_OPTION_CHOICES_INVALID",
+                "Choices are only allowed on STRING, INTEGER and NUMBER options",
+            )
+        if opt.get("autocomplete"):
+            if otype not in CHOICE_TYPES:
+                add_error(
+                    errors,
+                    [*here, "autocomplete"],
+                    "APPLICATION_COMMAND_OPTION_AUTOCOMPLETE_INVALID",
+                    "Autocomplete is only allowed on STRING, INTEGER and NUMBER options",
+                )
+            if choices:
+                add_error(
+                    errors,
+                    [*here, "autocomplete"],
+                    "APPLICATION_COMMAND_OPTION_AUTOCOMPLETE_CHOICES_EXCLUSIVE",
+                    "Autocomplete cannot be set to true if choices are present",
+                )
         if len(choices) > 25:
             add_error(
                 errors, [*here, "choices"], "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length."
             )
         for j, ch in enumerate(choices):
             _check_text(errors, [*here, "choices", j, "name"], ch.get("name"), 1, 100)
+            _check_localizations(errors, [*here, "choices", j], ch, "choice", described=False)
             if isinstance(ch.get("value"), str):
                 _check_text(errors, [*here, "choices", j, "value"], ch["value"], 1, 100)
 
 
 def check_command(errors: Errors, path: list[Any], cmd: dict[str, Any]) -> None:
-    """Name, description, options and nesting rules of one command definition."""
+    """Name, description, options, localizations, nesting and size of one definition."""
     ctype = cmd.get("type") or 1
     name = str(cmd.get("name", ""))
     if ctype == 1:
-        if not _valid_name(name, lowercase=True):
-            add_error(
-                errors,
-                [*path, "name"],
-                "APPLICATION_COMMAND_INVALID_NAME",
-                "Command name is invalid",
-            )
+        _check_name(errors, [*path, "name"], name, "chat")
         _check_text(errors, [*path, "description"], cmd.get("description"), 1, 100)
+        _check_localizations(errors, path, cmd, "chat")
         _check_options(errors, [*path, "options"], cmd.get("options") or [], 0)
     else:
-        _check_text(errors, [*path, "name"], name, 1, 32)
+        _check_name(errors, [*path, "name"], name, "menu")
+        _check_localizations(errors, path, cmd, "menu", described=False)
         if cmd.get("description"):
             add_error(
                 errors,
@@ -347,25 +431,49 @@ def check_command(errors: Errors, path: list[Any], cmd: dict[str, Any]) -> None:
                 "APPLICATION_COMMAND_INVALID_DESCRIPTION",
                 "Context menu commands cannot have a description",
             )
+        if cmd.get("options"):
+            add_error(
+                errors,
+                [*path, "options"],
+                "APPLICATION_COMMAND_OPTIONS_INVALID",
+                "Options can only be set for CHAT_INPUT commands",
+            )
+    if command_size(cmd) > COMMAND_SIZE_LIMIT:
+        add_error(
+            errors,
+            path,
+            "APPLICATION_COMMAND_TOO_LARGE",
+            f"Command exceeds maximum size ({COMMAND_SIZE_LIMIT})",
+        )
 
 
-def check_commands(cmds: list[dict[str, Any]], is_global: bool) -> None:
-    """A bulk overwrite: each definition, duplicates, and the 100 chat-input limit."""
+def check_commands(cmds: list[dict[str, Any]], is_global: bool, bulk: bool = True) -> None:
+    """A bulk overwrite (or, ``bulk=False``, one POSTed definition, whose errors are not
+    nested under an index): each definition, duplicates, and the per-type limits."""
     errors: Errors = {}
     seen: set[tuple[int, str]] = set()
     for i, cmd in enumerate(cmds):
-        check_command(errors, [i], cmd)
+        here: list[Any] = [i] if bulk else []
+        check_command(errors, here, cmd)
         key = (cmd.get("type") or 1, str(cmd.get("name")))
         if key in seen:
             add_error(
                 errors,
-                [i, "name"],
+                [*here, "name"],
                 "APPLICATION_COMMANDS_DUPLICATE_NAME",
                 f"Application command names must be unique ({key[1]})",
             )
         seen.add(key)
     if sum(1 for c in cmds if (c.get("type") or 1) == 1) > 100:
         add_error(errors, [], "BASE_TYPE_MAX_LENGTH", "Must be 100 or fewer in length.")
+    for ctype, kind in ((2, "USER"), (3, "MESSAGE")):
+        if sum(1 for c in cmds if c.get("type") == ctype) > CONTEXT_MENU_LIMIT:
+            add_error(
+                errors,
+                [],
+                "APPLICATION_COMMANDS_TOO_MANY",
+                f"Maximum number of {kind} commands reached ({CONTEXT_MENU_LIMIT})",
+            )
     if errors:
         raise form_error(errors)
 
@@ -373,10 +481,50 @@ def check_commands(cmds: list[dict[str, Any]], is_global: bool) -> None:
 EMBED_LIMITS = {"title": 256, "description": 4096}
 
 
+def _trimmed(value: Any) -> str:
+    """Text as Discord counts it: leading and trailing whitespace are trimmed first."""
+    return str(value or "").strip()
+
+
+def trimmed_for_checks(body: Any) -> Any:
+    """A copy of a message body (or of a callback's ``data``) with content and embed texts
+    trimmed, for the schema's length checks: Discord trims before it counts."""
+    if not isinstance(body, dict):
+        return body
+    out = dict(body)
+    if isinstance(out.get("data"), dict):
+        out["data"] = trimmed_for_checks(out["data"])
+    if isinstance(out.get("content"), str):
+        out["content"] = out["content"].strip()
+    if isinstance(out.get("embeds"), list):
+        out["embeds"] = [_trimmed_embed(e) if isinstance(e, dict) else e for e in out["embeds"]]
+    return out
+
+
+def _trimmed_embed(embed: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        k: v.strip() if isinstance(v, str) and k in EMBED_LIMITS else v for k, v in embed.items()
+    }
+    if isinstance(out.get("fields"), list):
+        out["fields"] = [
+            {
+                k: v.strip() if isinstance(v, str) and k in ("name", "value") else v
+                for k, v in f.items()
+            }
+            if isinstance(f, dict)
+            else f
+            for f in out["fields"]
+        ]
+    for part, key in (("footer", "text"), ("author", "name")):
+        if isinstance(out.get(part), dict) and isinstance(out[part].get(key), str):
+            out[part] = {**out[part], key: out[part][key].strip()}
+    return out
+
+
 def _embed_chars(errors: Errors, path: list[Any], embed: dict[str, Any]) -> int:
     total = 0
     for key, hi in EMBED_LIMITS.items():
-        text = embed.get(key) or ""
+        text = _trimmed(embed.get(key))
         total += len(text)
         if len(text) > hi:
             _check_text(errors, [*path, key], text, 0, hi)
@@ -386,15 +534,58 @@ def _embed_chars(errors: Errors, path: list[Any], embed: dict[str, Any]) -> int:
             errors, [*path, "fields"], "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length."
         )
     for i, fld in enumerate(fields):
-        _check_text(errors, [*path, "fields", i, "name"], fld.get("name"), 1, 256)
-        _check_text(errors, [*path, "fields", i, "value"], fld.get("value"), 1, 1024)
-        total += len(fld.get("name") or "") + len(fld.get("value") or "")
+        name, value = _trimmed(fld.get("name")), _trimmed(fld.get("value"))
+        _check_text(errors, [*path, "fields", i, "name"], name, 1, 256)
+        _check_text(errors, [*path, "fields", i, "value"], value, 1, 1024)
+        total += len(name) + len(value)
     for part, key, hi in (("footer", "text", 2048), ("author", "name", 256)):
-        text = (embed.get(part) or {}).get(key) or ""
+        text = _trimmed((embed.get(part) or {}).get(key))
         total += len(text)
         if len(text) > hi:
             _check_text(errors, [*path, part, key], text, 0, hi)
     return total
+
+
+def _children(node: dict[str, Any]) -> list[tuple[list[Any], dict[str, Any]]]:
+    """A component's children with their relative paths (rows, containers, labels, sections)."""
+    out: list[tuple[list[Any], dict[str, Any]]] = [
+        (["components", i], c) for i, c in enumerate(node.get("components") or [])
+    ]
+    for key in ("component", "accessory"):
+        if isinstance(node.get(key), dict):
+            out.append(([key], node[key]))
+    return out
+
+
+def check_unique_ids(errors: Errors, comps: list[dict[str, Any]], top: list[Any]) -> None:
+    """``custom_id`` and ``id`` must be unique among all components of one message or modal."""
+    custom_ids: set[str] = set()
+    ids: set[int] = set()
+
+    def walk(node: dict[str, Any], path: list[Any]) -> None:
+        custom_id = node.get("custom_id")
+        if custom_id is not None:
+            if str(custom_id) in custom_ids:
+                add_error(
+                    errors,
+                    [*path, "custom_id"],
+                    "COMPONENT_CUSTOM_ID_DUPLICATED",
+                    "Component custom id cannot be duplicated",
+                )
+            custom_ids.add(str(custom_id))
+        cid = node.get("id")
+        if cid not in (None, 0, "0"):
+            if int(cid) in ids:
+                add_error(
+                    errors, [*path, "id"], "COMPONENT_ID_DUPLICATED", "Component id is duplicated"
+                )
+            ids.add(int(cid))
+        for rel, child in _children(node):
+            walk(child, [*path, *rel])
+
+    for i, comp in enumerate(comps):
+        if isinstance(comp, dict):
+            walk(comp, [*top, i])
 
 
 def _check_components(errors: Errors, comps: list[dict[str, Any]], v2: bool) -> None:
@@ -416,18 +607,41 @@ def _check_components(errors: Errors, comps: list[dict[str, Any]], v2: bool) -> 
                     "BASE_TYPE_MAX_LENGTH",
                     "Must be 5 or fewer in length.",
                 )
-        for i, child in enumerate(children):
-            walk(child, [*path, "components", i])
+        for rel, child in _children(node):
+            walk(child, [*path, *rel])
 
     for i, comp in enumerate(comps):
         walk(comp, ["components", i])
+    check_unique_ids(errors, comps, ["components"])
+
+
+def check_modal(data: dict[str, Any]) -> None:
+    """A modal's inputs: custom_id and id unique, like a message's components."""
+    errors: Errors = {}
+    check_unique_ids(errors, data.get("components") or [], ["components"])
+    if errors:
+        raise form_error(errors)
+
+
+def check_autocomplete_choices(data: dict[str, Any]) -> None:
+    """An autocomplete result: at most 25 choices, string values of at most 100 characters."""
+    errors: Errors = {}
+    choices = data.get("choices") or []
+    if len(choices) > 25:
+        add_error(errors, ["choices"], "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length.")
+    for i, choice in enumerate(choices):
+        value = choice.get("value") if isinstance(choice, dict) else None
+        if isinstance(value, str) and len(value) > 100:
+            _check_text(errors, ["choices", i, "value"], value, 1, 100)
+    if errors:
+        raise form_error(errors)
 
 
 def check_message(body: dict[str, Any], creating: bool) -> None:
     """Message limits; an empty new message answers 50006 like Discord."""
     errors: Errors = {}
-    content = body.get("content")
-    if content is not None and len(str(content)) > 2000:
+    content = _trimmed(body.get("content"))  # "   " is empty, like Discord trims it
+    if len(content) > 2000:
         _check_text(errors, ["content"], content, 0, 2000)
     embeds = body.get("embeds") or []
     if len(embeds) > 10:

@@ -17,11 +17,14 @@ DISCORD_EPOCH_MS = 1420070400000
 
 VIEW_CHANNEL = 1 << 10
 SEND_MESSAGES = 1 << 11
+READ_MESSAGE_HISTORY = 1 << 16
 ADMINISTRATOR = 1 << 3
 MANAGE_GUILD = 1 << 5
 ALL_PERMISSIONS = (1 << 51) - 1
 #: @everyone's defaults in a new guild (view, send, read history, embed, attach, reactions...)
-DEFAULT_EVERYONE = 1 << 6 | 1 << 10 | 1 << 11 | 1 << 14 | 1 << 15 | 1 << 16 | 1 << 31
+DEFAULT_EVERYONE = (
+    1 << 6 | VIEW_CHANNEL | SEND_MESSAGES | 1 << 14 | 1 << 15 | READ_MESSAGE_HISTORY | 1 << 31
+)
 
 
 class Snowflakes:
@@ -81,6 +84,7 @@ class Role:
     permissions: int = 0
     position: int = 1
     managed: bool = False
+    mentionable: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -92,7 +96,7 @@ class Role:
             "colors": {"primary_color": 0, "secondary_color": None, "tertiary_color": None},
             "hoist": False,
             "managed": self.managed,
-            "mentionable": True,
+            "mentionable": self.mentionable,
             "icon": None,
             "unicode_emoji": None,
             "flags": 0,
@@ -267,6 +271,7 @@ class Message:
             "pinned": False,
             "type": 20 if self.interaction_id else 0,
             "flags": self.flags,
+            **({"nonce": self.nonce} if self.nonce is not None else {}),
             **(
                 {"webhook_id": str(self.webhook_id), "application_id": str(app_id)}
                 if self.webhook_id
@@ -342,6 +347,8 @@ class World:
     responses: list[tuple[Stamp, int, int, dict[str, Any]]] = field(default_factory=list)
     errors: list[RecordedError] = field(default_factory=list)
     requests: list[RecordedRequest] = field(default_factory=list)
+    #: requests answered with an injected failure (``fail_next``/``fail_for``)
+    refused_requests: list[RecordedRequest] = field(default_factory=list)
     unknown_routes: list[tuple[str, str]] = field(default_factory=list)
     dm_channels: dict[int, int] = field(default_factory=dict)
 

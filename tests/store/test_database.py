@@ -99,3 +99,87 @@ async def test_two_processes_opening_a_new_database_at_once_both_succeed(tmp_pat
     finally:
         await first.close()
         await second.close()
+
+
+async def test_a_read_during_an_open_transaction_sees_only_committed_rows(tmp_path: Path) -> None:
+    database = await Database.open(tmp_path / "t.sqlite3")
+    count = "SELECT count(*) FROM dramas"
+    try:
+        async with database.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO dramas (slug, title, platform, schedule) VALUES ('y', 'Y', 'TV', '{}')"
+            )
+            # another coroutine reading now must not see the uncommitted row
+            assert await asyncio.create_task(database.scalar(count)) == 0
+            assert await database.fetch_all("SELECT slug FROM dramas") == []
+            assert await database.fetch_one("SELECT slug FROM dramas") is None
+            # the transaction itself sees its own write
+            cursor = await conn.execute(count)
+            assert (await cursor.fetchone())[0] == 1
+        assert await database.scalar(count) == 1
+    finally:
+        await database.close()
+
+
+def damage(path: Path, page: int) -> None:
+    """Overwrite one page in the middle of a real database file with garbage."""
+    with sqlite3.connect(path) as connection:
+        page_size = connection.execute("PRAGMA page_size").fetchone()[0]
+    connection.close()
+    with path.open("r+b") as handle:
+        handle.seek((page - 1) * page_size)
+        handle.write(bytes([0x5A]) * page_size)
+
+
+async def a_real_database_with_rows(path: Path) -> int:
+    """A migrated database with facts over many pages; returns the root page of facts."""
+    store = await Store.open(path)
+    try:
+        async with store.database.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO dramas (slug, title, platform, schedule) VALUES ('x', 'X', 'TV', '{}')"
+            )
+        root = await store.database.scalar(
+            "SELECT rootpage FROM sqlite_master WHERE type = 'table' AND name = 'dramas'"
+        )
+    finally:
+        await store.close()
+    return int(root)
+
+
+async def test_a_damaged_database_is_refused_naming_the_file_and_left_untouched(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "fanbot.sqlite3"
+    damage(path, await a_real_database_with_rows(path))
+    before = path.read_bytes()
+    with pytest.raises(StoreError) as refused:
+        await Store.open(path)
+    message = str(refused.value)
+    assert message.startswith(f"{path} is damaged (PRAGMA quick_check: ")
+    assert "restore a backup" in message and "\n" not in message
+    assert path.read_bytes() == before
+    with pytest.raises(StoreError, match="is damaged"):
+        await Store.open(path, read_only=True)
+
+
+async def test_opening_read_only_writes_nothing_not_even_a_migration(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as connection:
+        for migration in all_migrations()[:3]:
+            connection.executescript(migration.sql)
+        connection.execute("PRAGMA user_version = 3")
+    connection.close()
+    before = path.read_bytes()
+    store = await Store.open(path, read_only=True)
+    try:
+        assert await store.database.schema_version() == 3
+        with pytest.raises(StoreError, match="read-only"):
+            async with store.database.transaction():
+                pass
+    finally:
+        await store.close()
+    assert path.read_bytes() == before
+    with pytest.raises(StoreError, match="does not exist yet"):
+        await Store.open(tmp_path / "missing.sqlite3", read_only=True)
+    assert not (tmp_path / "missing.sqlite3").exists()

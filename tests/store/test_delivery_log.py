@@ -47,9 +47,7 @@ async def test_a_settled_delivery_is_taken_for_everyone(store: Store, other: Sto
     assert await store.announcements.deliveries() == [(KEY, DeliveryState.SENT, 9)]
 
 
-async def test_a_live_process_keeps_its_claims_while_it_retries(
-    store: Store, other: Store
-) -> None:
+async def test_a_live_process_keeps_its_claims_while_it_retries(store: Store, other: Store) -> None:
     await store.lock.acquire(NOW)
     assert await store.announcements.claim(KEY, NOW) is Claim.NEW
     assert await other.announcements.claim(KEY, NOW + timedelta(hours=1)) is Claim.TAKEN
