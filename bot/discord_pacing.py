@@ -22,24 +22,36 @@ BURST = 2  # with the pace, never more than the limit in any one-second window
 
 
 class RequestPacer:
-    """A token bucket shared by every REST request of a client; first come, first served."""
+    """A token bucket shared by every REST request of a client; first come, first served.
 
-    def __init__(self, per_second: float = PACE_PER_SECOND, burst: int = BURST) -> None:
+    ``clock`` (seconds, monotonic) and ``sleep`` are the real ones unless a test passes its own.
+    """
+
+    def __init__(
+        self,
+        per_second: float = PACE_PER_SECOND,
+        burst: int = BURST,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
         self.per_second = per_second
         self.burst = burst
+        self._clock = clock
+        self._sleep = sleep
         self._tokens = float(burst)
-        self._updated = time.monotonic()
-        self._lock = asyncio.Lock()
+        self._updated = clock()
+        self._lock = asyncio.Lock()  # asyncio.Lock wakes its waiters in arrival order
 
     async def acquire(self) -> None:
         async with self._lock:
-            now = time.monotonic()
+            now = self._clock()
             self._tokens = min(self.burst, self._tokens + (now - self._updated) * self.per_second)
             self._updated = now
             if self._tokens < 1:
-                await asyncio.sleep((1 - self._tokens) / self.per_second)
+                await self._sleep((1 - self._tokens) / self.per_second)
                 self._tokens = 1.0
-                self._updated = time.monotonic()
+                self._updated = self._clock()
             self._tokens -= 1
 
 

@@ -8,6 +8,7 @@ from discord.ext import commands
 
 from bot.client import FanBot
 from bot.cogs.drama_option import drama_autocomplete, resolve_drama
+from bot.domain.schedule import today_in
 from bot.domain.text import CHOICE_NAME_LIMIT, CHOICES_LIMIT, clip
 from bot.ui.cast import ambiguous_person, no_person_found, render_cast_pages, render_person
 
@@ -66,12 +67,14 @@ class Cast(commands.GroupCog, group_name="cast", group_description="Cast and cre
                 )
             return
         dramas = {d.slug: d for d in snapshot.dramas}
-        embed = render_person(
-            person,
-            snapshot.credits_for_person(person.id),
-            dramas,
-            discord.utils.utcnow().date(),
+        credits = snapshot.credits_for_person(person.id)
+        # Ages turn over at midnight where the person's drama airs, not at midnight UTC.
+        zone_name = next(
+            (dramas[c.drama_slug].schedule.timezone for c in credits if c.drama_slug in dramas),
+            "UTC",
         )
+        today = today_in(discord.utils.utcnow(), zone_name)
+        embed = render_person(person, credits, dramas, today)
         await interaction.response.send_message(embed=embed)
 
 

@@ -7,7 +7,8 @@ from discord import app_commands
 from bot.ui.formatting import permission_labels
 
 SOMETHING_WENT_WRONG = (
-    "Sorry, something went wrong on my side. It has been logged for the person who runs me; please try again later."
+    "Sorry, something went wrong on my side. It has been logged for the person who runs me;"
+    " please try again later."
 )
 
 

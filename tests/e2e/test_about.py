@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import re
+import time
+from importlib.metadata import version
 
+from bot import __version__
 from bot.client import FanBot
 from tests.e2e.conftest import FanbotRunner, Fans
 from tests.emulator import DiscordEmulator
@@ -17,15 +21,21 @@ async def test_the_bot_starts_syncs_valid_commands_and_answers_about(
     assert {"about", "drama", "fact", "cast"} <= names
     assert not emulator.errors, emulator.errors
 
+    up_before = time.monotonic() - fanbot.started_monotonic
     reply = await emulator.slash(fans.alice, "/about", in_channel=fans.general)
+    up_after = time.monotonic() - fanbot.started_monotonic
 
     assert reply.failed is None
     [embed] = reply.embeds
     fields = {f["name"]: f["value"] for f in embed["fields"]}
     assert fields["Dramas"] == "1"
     assert fields["Servers"] == "1"
-    assert fields["Uptime"].strip()
-    assert fields["Version"]
+    assert fields["Version"] == __version__ == version("drama-fanbot")
+    # Started seconds ago, so "<minutes>m <seconds>s", as long as the bot has been up.
+    uptime = re.fullmatch(r"(\d+)m (\d|[1-5]\d)s", fields["Uptime"])
+    assert uptime, fields["Uptime"]
+    shown = int(uptime[1]) * 60 + int(uptime[2])
+    assert int(up_before) <= shown <= up_after
     assert "ms" in fields["Gateway latency"] or fields["Gateway latency"] == "measuring…"
     assert not emulator.unknown_routes
 

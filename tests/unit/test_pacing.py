@@ -1,29 +1,84 @@
-"""The request pacer never lets more than Discord's global limit through in any second."""
+"""The request pacer never lets more than Discord's global limit through in any second.
+
+The pacer runs on a fake clock here: its sleeps move the clock forward at once, so a burst of
+hundreds of requests is checked second by second without the test waiting for any of it.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import time
 
-from bot.discord_pacing import GLOBAL_LIMIT_PER_SECOND, RequestPacer
+import pytest
+
+from bot.discord_pacing import BURST, GLOBAL_LIMIT_PER_SECOND, PACE_PER_SECOND, RequestPacer
 
 
-async def test_a_burst_is_spread_under_the_global_limit() -> None:
-    pacer = RequestPacer(per_second=200.0, burst=2)  # a fast pace keeps the test short
-    stamps: list[float] = []
+class FakeTime:
+    """A monotonic clock that only moves when the pacer sleeps."""
 
-    async def request() -> None:
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.slept: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+        await asyncio.sleep(0)  # let the other requests queue up, as a real sleep would
+
+    def pacer(self, per_second: float = PACE_PER_SECOND, burst: int = BURST) -> RequestPacer:
+        return RequestPacer(per_second, burst, clock=self.monotonic, sleep=self.sleep)
+
+
+async def grant_times(pacer: RequestPacer, time: FakeTime, count: int) -> list[tuple[int, float]]:
+    """Start ``count`` requests at once; each notes its number and when the pacer let it go."""
+    granted: list[tuple[int, float]] = []
+
+    async def request(number: int) -> None:
         await pacer.acquire()
-        stamps.append(time.monotonic())
+        granted.append((number, time.now))
 
-    await asyncio.gather(*(request() for _ in range(60)))
-    assert len(stamps) == 60
-    # No window of 1/4 s holds more than the pace allows plus the burst.
-    for first in stamps:
-        in_window = [s for s in stamps if first <= s < first + 0.25]
-        assert len(in_window) <= 200 * 0.25 + 2
+    await asyncio.gather(*(request(n) for n in range(count)))
+    return granted
 
 
-def test_the_default_pace_stays_under_discords_limit() -> None:
-    pacer = RequestPacer()
-    assert pacer.per_second + pacer.burst <= GLOBAL_LIMIT_PER_SECOND
+def busiest_second(stamps: list[float]) -> int:
+    """The most requests let through in any one-second window [t, t + 1)."""
+    return max(sum(1 for s in stamps if first <= s < first + 1) for first in stamps)
+
+
+async def test_a_burst_of_300_requests_never_exceeds_the_global_limit_in_any_second() -> None:
+    time = FakeTime()
+    granted = await grant_times(time.pacer(), time, 300)
+
+    stamps = [at for _, at in granted]
+    assert len(stamps) == 300
+    assert busiest_second(stamps) <= GLOBAL_LIMIT_PER_SECOND
+    # Not slower than needed either: the burst goes at once, then one every 1/48 s.
+    assert stamps[-1] - stamps[0] == pytest.approx((300 - BURST) / PACE_PER_SECOND)
+
+
+async def test_requests_are_let_through_in_the_order_they_asked() -> None:
+    time = FakeTime()
+    granted = await grant_times(time.pacer(), time, 120)
+    assert [number for number, _ in granted] == list(range(120))
+
+
+async def test_the_first_requests_go_at_once_up_to_the_burst_then_wait_their_turn() -> None:
+    time = FakeTime()
+    granted = await grant_times(time.pacer(per_second=10.0, burst=3), time, 5)
+    assert [at - 1000.0 for _, at in granted] == pytest.approx([0, 0, 0, 0.1, 0.2])
+
+
+async def test_a_quiet_spell_saves_up_no_more_than_the_burst() -> None:
+    time = FakeTime()
+    pacer = time.pacer(per_second=10.0, burst=2)
+    await grant_times(pacer, time, 2)
+    time.now += 60.0  # a minute without requests: 600 tokens' worth, capped at 2
+    after_the_pause = time.now
+
+    granted = await grant_times(pacer, time, 3)
+
+    assert [at - after_the_pause for _, at in granted] == pytest.approx([0, 0, 0.1])

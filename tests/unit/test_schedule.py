@@ -19,6 +19,7 @@ from bot.domain.schedule import (
     episodes_airing_at,
     format_local,
     next_airing,
+    today_in,
     weekly_slot,
 )
 
@@ -93,8 +94,53 @@ def test_new_york_keeps_its_local_time_across_the_dst_change() -> None:
     assert format_local(second, "America/New_York") == "2024-03-10 21:00 EDT"
 
 
+def sundays_in_new_york(at: time, start: date, episodes: int) -> WeeklySchedule:
+    return WeeklySchedule(
+        timezone="America/New_York",
+        weekdays=(6,),
+        times=(at,),
+        start=start,
+        episode_count=episodes,
+    )
+
+
+def test_a_slot_inside_the_spring_forward_gap_airs_an_hour_later_on_the_wall_clock() -> None:
+    # 2024-03-10 02:30 never happens in New York: clocks jump from 02:00 EST to 03:00 EDT.
+    # The wall time is read with the offset before the jump (EST), so it lands at 03:30 EDT.
+    schedule = sundays_in_new_york(time(2, 30), date(2024, 3, 10), 2)
+    gap_night, week_after = episode_instants(schedule).values()
+    assert gap_night == utc(2024, 3, 10, 7, 30)
+    assert format_local(gap_night, "America/New_York") == "2024-03-10 03:30 EDT"
+    assert week_after == utc(2024, 3, 17, 6, 30)  # back to 02:30, now EDT
+    assert format_local(week_after, "America/New_York") == "2024-03-17 02:30 EDT"
+
+
+def test_a_slot_in_the_fall_back_hour_airs_at_its_first_occurrence() -> None:
+    # 2024-11-03 01:30 happens twice in New York (EDT, then EST): the first one is meant.
+    schedule = sundays_in_new_york(time(1, 30), date(2024, 11, 3), 2)
+    fold_night, week_after = episode_instants(schedule).values()
+    assert fold_night == utc(2024, 11, 3, 5, 30)  # 01:30 EDT, UTC-4; not 06:30 (EST)
+    assert format_local(fold_night, "America/New_York") == "2024-11-03 01:30 EDT"
+    assert week_after == utc(2024, 11, 10, 6, 30)  # 01:30 EST, UTC-5
+    assert format_local(week_after, "America/New_York") == "2024-11-10 01:30 EST"
+
+
 def test_weekly_slot_reads_as_fans_say_it() -> None:
     assert weekly_slot(SOUNDTRACK) == "Wednesdays 14:00 WIB"
+
+
+def test_weekly_slot_names_the_zone_that_holds_while_the_drama_airs() -> None:
+    summer = sundays_in_new_york(time(21, 0), date(2024, 6, 2), 8)
+    winter = sundays_in_new_york(time(21, 0), date(2024, 1, 7), 8)
+    assert weekly_slot(summer) == "Sundays 21:00 EDT"
+    assert weekly_slot(winter) == "Sundays 21:00 EST"
+
+
+def test_weekly_slot_of_a_run_across_a_clock_change_names_both_abbreviations_in_order() -> None:
+    spring = sundays_in_new_york(time(21, 0), date(2024, 3, 3), 2)  # EST, then EDT
+    autumn = sundays_in_new_york(time(21, 0), date(2024, 10, 27), 2)  # EDT, then EST
+    assert weekly_slot(spring) == "Sundays 21:00 EST/EDT"
+    assert weekly_slot(autumn) == "Sundays 21:00 EDT/EST"
 
 
 def test_next_airing_and_what_airs_at_an_instant() -> None:
@@ -123,6 +169,13 @@ def test_ages_are_computed_on_the_day_asked() -> None:
     assert age_on(born, date(2022, 3, 23)) == 30
     assert age_on(born, date(2026, 11, 15)) == 34
     assert age_on(born, date(2026, 11, 16)) == 35
+
+
+def test_a_birthday_begins_at_midnight_in_the_given_zone_not_in_utc() -> None:
+    eve_in_utc = utc(2026, 11, 15, 17)  # 17:00 UTC is already midnight in Jakarta (UTC+7)
+    assert today_in(eve_in_utc, "UTC") == date(2026, 11, 15)
+    assert today_in(eve_in_utc, "Asia/Jakarta") == date(2026, 11, 16)
+    assert today_in(utc(2026, 11, 15, 16, 59), "Asia/Jakarta") == date(2026, 11, 15)
 
 
 @given(
