@@ -15,7 +15,7 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
-from bench import fanout, latency, memory, search, trivia_load
+from bench import fanout, faults, latency, memory, search, trivia_load
 from bench.harness import RESULTS, ratio
 
 
@@ -100,6 +100,25 @@ async def main(quick: bool) -> None:
         f" {fan.misses} | {fan.rate_limited} |",
         "",
     ]
+    show(lines)
+
+    guilds = 60 if quick else 300
+    kills = await faults.run_kills(guilds=guilds, kills=2 if quick else 3)
+    storm = await faults.run_storm(guilds=guilds, storm_seconds=10 if quick else 40)
+    report["faults"] = [asdict(kills), asdict(storm)]
+    lines += [
+        "### Exactly once under faults (global limit 50 requests/s)",
+        "",
+        "| scenario | servers | kills | duplicates | misses | 429s from the limit |"
+        " refused by the fault | last post after air |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {r.scenario} | {r.guilds} | {r.kills} | {r.duplicates} | {r.misses} |"
+        f" {r.rate_limited} | {r.refused} | {r.last_post_s:.1f} s |"
+        for r in (kills, storm)
+    ]
+    lines.append("")
     show(lines)
 
     start = await memory.run((1, 100) if quick else (1, 100, 1000))

@@ -17,25 +17,10 @@ from pathlib import Path
 from bench.harness import bot_process
 from bot.data.importer import import_files
 from bot.store import Store
+from tests.e2e.airing import soon_drama
 from tests.emulator import DiscordEmulator
 
 GLOBAL_LIMIT = 50
-
-DRAMA = """\
-slug: bench-drama
-title: "Bench Drama"
-platform: Netflix
-schedule:
-  timezone: Asia/Jakarta
-  weekdays: [wed]
-  time: "14:00"
-  start: 2030-01-01
-  episodes: 1
-episodes:
-  - number: 1
-    airs_at: {airs_at}
-"""
-
 
 @dataclass(frozen=True)
 class FanOutResult:
@@ -52,15 +37,13 @@ class FanOutResult:
 
 async def _prepare(folder: Path, airs_at: datetime, targets: list[tuple[int, int]]) -> None:
     """The bot's data and database as an admin would have set them up."""
-    data = folder / "dramas"
-    data.mkdir()
-    (data / "bench.yaml").write_text(DRAMA.format(airs_at=airs_at.isoformat()))
+    data = soon_drama(folder / "dramas", airs_at)
     store = await Store.open(folder / "fanbot.sqlite3")
     try:
         await import_files(store.dramas, [data])
         created_at = datetime.now(UTC)
         for guild_id, channel_id in targets:
-            await store.announcements.subscribe(guild_id, "bench-drama", channel_id, created_at)
+            await store.announcements.subscribe(guild_id, "soon", channel_id, created_at)
     finally:
         await store.close()
 

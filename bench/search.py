@@ -49,6 +49,7 @@ WORDS = [
     "actor",
     "actress",
 ]
+GUILD_ID = 1  # the server whose community facts are searched
 NAMES = ["Han So-hee", "Park Hyung-sik", "Kim Joo-heon", "Kim Hee-won", "Lee Eun-soo"]
 QUERIES = [
     "vincenzo",
@@ -88,15 +89,15 @@ async def run(facts: int = 100_000, rounds: int = 30) -> SearchResult:
             ]
             async with store.database.transaction() as conn:
                 await conn.executemany(
-                    "INSERT INTO facts (drama_id, text, topic, origin, added_by, added_at)"
-                    " SELECT id, ?, ?, 'community', 1, ? FROM dramas",
+                    "INSERT INTO facts (drama_id, text, topic, origin, added_by, added_at,"
+                    f" guild_id) SELECT id, ?, ?, 'community', 1, ?, {GUILD_ID} FROM dramas",
                     rows,
                 )
             timings = []
             for _ in range(rounds):
                 for query in QUERIES:
                     started = time.perf_counter()
-                    await store.facts.search(query, None, limit=50)
+                    await store.facts.search(query, None, limit=50, guild_id=GUILD_ID)
                     timings.append(time.perf_counter() - started)
         finally:
             await store.close()

@@ -102,6 +102,9 @@ class Announcer:
         self._rng = rng or random.Random()
         self._slots = asyncio.Semaphore(FAN_OUT_CONCURRENCY)
         self._running: set[asyncio.Task[object]] = set()
+        # Set (and replaced) by a post that goes through: Discord answers again, so every
+        # delivery waiting out its backoff tries now instead of trickling back for a minute.
+        self._recovered = asyncio.Event()
 
     async def drain(self, timeout: float = DRAIN_SECONDS) -> None:
         """Let running jobs finish their sends (each is claimed, so none repeats), then stop."""
@@ -275,6 +278,8 @@ class Announcer:
             except StoreBusy as error:
                 failure = DeliveryFailed(Problem.DATABASE_BUSY, str(error))
             else:
+                self._recovered.set()
+                self._recovered = asyncio.Event()
                 await self._settle(delivery, DeliveryState.SENT, message_id=message_id)
                 return
             if failure.problem is Problem.DELETED:  # posted, then removed in the server
@@ -302,7 +307,14 @@ class Announcer:
             )
             if claimed:
                 await self._record_attempt(delivery, failure)
-            await asyncio.sleep(max(0.0, (retry_at - self._clock.now()).total_seconds()))
+            await self._wait_to_retry(retry_at)
+
+    async def _wait_to_retry(self, retry_at: datetime) -> None:
+        """Until ``retry_at``, or until another post goes through, whichever comes first."""
+        recovered = self._recovered
+        delay = max(0.0, (retry_at - self._clock.now()).total_seconds())
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(recovered.wait(), delay)
 
     async def _found_earlier(self, delivery: Delivery) -> bool:
         """True (and settled) when the bot's earlier post of this delivery is in the channel."""

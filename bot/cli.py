@@ -44,6 +44,7 @@ PRIVILEGED_INTENT_REFUSED = (
 # Failures that mean "Discord is not reachable (yet)": waited out, never fatal at start.
 UNREACHABLE = (aiohttp.ClientConnectionError, OSError, TimeoutError, discord.DiscordServerError)
 LOCK_SCHEMA_VERSION = 7  # migrations/0007_instance_lock.sql
+OWNERS_VERSION = 6  # migrations/0006_fact_owners.sql
 FIRST_RETRY_SECONDS = 2.0
 MAX_RETRY_SECONDS = 300.0
 
@@ -212,6 +213,7 @@ async def check_command(settings: Settings) -> int:
             try:
                 version = await store.database.schema_version()
                 holder = await store.lock.holder() if version >= LOCK_SCHEMA_VERSION else None
+                unowned = await store.facts.unowned_count() if version >= OWNERS_VERSION else 0
             finally:
                 await store.close()
             latest = all_migrations()[-1].version
@@ -219,6 +221,11 @@ async def check_command(settings: Settings) -> int:
             print(f"database {settings.database_path}: ok (schema version {version}{later})")
             if holder is not None:
                 print(f"database {settings.database_path}: locked by {holder.describe()}")
+            if unowned:
+                print(
+                    f"database {settings.database_path}: {unowned} community facts from before"
+                    " facts had owners are seen by no server (see README, Community facts)"
+                )
     else:
         print(f"database {settings.database_path}: not created yet (fanbot run creates it)")
     if not settings.data_dir.is_dir():

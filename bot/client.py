@@ -11,6 +11,7 @@ import asyncio
 import hashlib
 import json
 import logging
+import sqlite3
 import time
 from collections.abc import Coroutine
 from datetime import timedelta
@@ -26,13 +27,15 @@ from bot.catalogue import Catalogue
 from bot.config import Settings
 from bot.data.importer import FileOutcome, import_files
 from bot.discord_pacing import pace_requests
+from bot.domain.clock import Clock, SystemClock
+from bot.messenger import DiscordMessenger
 from bot.scheduling import AiringScheduler
-from bot.store import Store
+from bot.store import Store, StoreError
+from bot.store.instance_lock import InstanceLock
 from bot.trivia_sessions import TriviaSessions
 from bot.ui.errors import SOMETHING_WENT_WRONG, check_failure_message
 from bot.ui.pager import PageButton, PagerRegistry
 from bot.ui.replies import respond
-from bot.ui.trivia import AnswerButton
 
 log = logging.getLogger(__name__)
 
@@ -83,9 +86,12 @@ class FanBot(commands.Bot):
         self._catalogue: Catalogue | None = None
         self._airing: AiringScheduler | None = None
         self._background: set[asyncio.Task[None]] = set()
+        self.lost_lock = False  # another bot took the database's lock over: we stopped
+        self._stopping: asyncio.Task[None] | None = None
         self.pagers = PagerRegistry()
-        self.announcer = Announcer(self)
-        self.trivia = TriviaSessions(self)
+        self.clock: Clock = SystemClock()
+        self._announcer: Announcer | None = None
+        self._trivia: TriviaSessions | None = None
         self.tree.error(self.on_app_command_error)
         pace_requests(self)
 
@@ -102,26 +108,94 @@ class FanBot(commands.Bot):
         return self._catalogue
 
     @property
+    def announcer(self) -> Announcer:
+        if self._announcer is None:
+            raise RuntimeError("the announcer is built in setup_hook")
+        return self._announcer
+
+    @property
+    def trivia(self) -> TriviaSessions:
+        if self._trivia is None:
+            raise RuntimeError("the trivia sessions are built in setup_hook")
+        return self._trivia
+
+    @property
     def airing(self) -> AiringScheduler:
         if self._airing is None:
             raise RuntimeError("the scheduler is started in setup_hook")
         return self._airing
 
+    async def login(self, token: str) -> None:
+        """Open the store and take its lock before contacting Discord: a second bot on the
+        database, or a damaged file, fails at once, network or not."""
+        await self._open_store()
+        await super().login(token)
+
+    async def _open_store(self) -> Store:
+        if self._store is None:
+            path, lease = self.settings.database_path, self.settings.lock_lease
+            self._store = await Store.open(path, lock_lease=lease)
+            if not self.sync_only:  # `fanbot sync` may run beside the bot
+                await self._store.lock.acquire(self.clock.now())
+                self.run_in_background(self._keep_lock(self._store.lock, lease / 3))
+        return self._store
+
+    async def _keep_lock(self, lock: InstanceLock, interval: timedelta) -> None:
+        """Renew the lease; if another bot took it over (we stalled past it), stop."""
+        while True:
+            await asyncio.sleep(interval.total_seconds())
+            try:
+                held = await lock.renew(self.clock.now())
+            except (sqlite3.Error, StoreError) as error:  # e.g. locked by a long import
+                log.warning("could not renew the instance lock (will retry): %s", error)
+                continue
+            if not held:
+                log.error(
+                    "another bot took over %s (this one stalled past its %d s lease); stopping",
+                    self.settings.database_path,
+                    self.settings.lock_lease.total_seconds(),
+                )
+                self.lost_lock = True
+                self._stopping = asyncio.create_task(self.close())  # close cancels this task
+                return
+
+    async def wait_closed(self) -> None:
+        """Wait for a close the bot started itself (after losing its lock) to finish."""
+        if self._stopping is not None:
+            await self._stopping
+
     async def setup_hook(self) -> None:
-        self._store = await Store.open(self.settings.database_path)
+        self._store = await self._open_store()
         self._catalogue = Catalogue(self._store)
+        self._announcer = Announcer(
+            self._store.announcements,
+            self._catalogue,
+            DiscordMessenger(self),
+            self.clock,
+            catchup_window=timedelta(minutes=self.settings.catchup_minutes),
+        )
         await self.import_data([self.settings.data_dir])
-        self.add_dynamic_items(PageButton, AnswerButton)
+        self._trivia = TriviaSessions(
+            trivia=self._store.trivia,
+            dramas=self._store.dramas,
+            facts=self._store.facts,
+            catalogue=self._catalogue,
+            messenger=self,
+            clock=self.clock,
+        )
+        self.add_dynamic_items(PageButton, self._trivia.answer_button)
         for extension in COG_EXTENSIONS:
             await self.load_extension(extension)
         await self.sync_commands(force=self.sync_only)
         if self.sync_only:
             return
         catchup = timedelta(minutes=self.settings.catchup_minutes)
-        self._airing = AiringScheduler(self._store, self._catalogue, self.announcer, catchup)
+        self._airing = AiringScheduler(
+            self._store, self._catalogue, self.announcer, catchup, self.clock
+        )
         self._airing.start()
         await self._airing.replan()
-        self.run_in_background(self.announcer.catch_up(discord.utils.utcnow()))
+        self.run_in_background(self.announcer.catch_up())
         interrupted = await self.trivia.running_in_store()
         if interrupted:
             self.run_in_background(self.trivia.settle_interrupted(interrupted))
@@ -145,7 +219,7 @@ class FanBot(commands.Bot):
         if self._airing is not None:
             await self._airing.replan()
             # An episode moved to an instant already past is owed now, not never.
-            self.run_in_background(self.announcer.catch_up(discord.utils.utcnow()))
+            self.run_in_background(self.announcer.catch_up())
         return outcomes
 
     def _sync_scope(self) -> discord.Object | None:
@@ -166,7 +240,7 @@ class FanBot(commands.Bot):
             log.info("application commands unchanged; not syncing")
             return False
         synced = await self.tree.sync(guild=guild)
-        await self.store.bot_state.put(key, digest, discord.utils.utcnow())
+        await self.store.bot_state.put(key, digest, self.clock.now())
         log.info("synced %d application commands (%s)", len(synced), key)
         return True
 
@@ -211,8 +285,10 @@ class FanBot(commands.Bot):
         self.pagers.close()
         if self._airing is not None:
             self._airing.pause()
-        await self.announcer.drain()
-        await self.trivia.close()
+        if self._announcer is not None:
+            await self._announcer.drain()
+        if self._trivia is not None:
+            await self._trivia.close()
         if self._airing is not None:
             self._airing.shutdown()
         await super().close()
@@ -221,5 +297,9 @@ class FanBot(commands.Bot):
         if self._background:
             await asyncio.wait(self._background, timeout=5)
         if self._store is not None:
+            try:
+                await self._store.lock.release()
+            except sqlite3.Error as error:  # the lease then simply runs out
+                log.warning("could not release the instance lock: %s", error)
             await self._store.close()
             self._store = None

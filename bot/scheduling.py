@@ -21,6 +21,7 @@ from bot.domain.announcements import PlannedJob, plan_jobs
 if TYPE_CHECKING:
     from bot.announcer import Announcer
     from bot.catalogue import Catalogue
+    from bot.domain.clock import Clock
     from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -33,9 +34,15 @@ class AiringScheduler:
     """Owns the AsyncIOScheduler; ``replan`` makes its jobs match the store."""
 
     def __init__(
-        self, store: Store, catalogue: Catalogue, announcer: Announcer, catchup: timedelta
+        self,
+        store: Store,
+        catalogue: Catalogue,
+        announcer: Announcer,
+        catchup: timedelta,
+        clock: Clock,
     ) -> None:
         self._store = store
+        self._clock = clock
         self._catalogue = catalogue
         self._announcer = announcer
         self._scheduler = AsyncIOScheduler(
@@ -79,7 +86,7 @@ class AiringScheduler:
 
     async def replan(self, now_at: datetime | None = None) -> list[PlannedJob]:
         """Make the scheduler's jobs exactly the planned ones."""
-        now_at = now_at or datetime.now(UTC)
+        now_at = now_at or self._clock.now()
         store = self._store.announcements
         wanted = {
             job.job_id: job

@@ -8,6 +8,9 @@ Per question that is one post and one edit, whatever the number of players.
 
 On close the tasks are cancelled; the games stay ``running`` in the store, and the next start
 marks them ``interrupted`` and edits their last message to say so (which also covers a crash).
+
+The sessions are handed what they use (DESIGN.md, narrow ports): the trivia, drama and fact
+stores, the catalogue, a :class:`GameMessenger` (discord.py's client is one) and a clock.
 """
 
 from __future__ import annotations
@@ -19,11 +22,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from random import Random
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import discord
 
-from bot.catalogue import CatalogueSnapshot
+from bot.catalogue import Catalogue, CatalogueSnapshot
+from bot.domain.clock import Clock
 from bot.domain.models import Drama, Fact, TriviaQuestion
 from bot.domain.trivia import (
     AnswerOutcome,
@@ -33,18 +37,19 @@ from bot.domain.trivia import (
     generated_questions,
     pick_questions,
 )
-from bot.store.trivia import GameRecord, GameState
+from bot.store.dramas import DramaStore
+from bot.store.facts import FactStore
+from bot.store.trivia import GameRecord, GameState, TriviaStore
 from bot.ui.trivia import (
     INTERRUPTED,
+    AnswerButton,
+    answer_button_for,
     answer_buttons,
     render_question,
     render_reveal,
     render_scoreboard,
     render_stopped_question,
 )
-
-if TYPE_CHECKING:
-    from bot.client import FanBot
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +77,14 @@ def questions_for(
         other_dramas=snapshot.dramas,
     )
     return pick_questions(pool, count, rng)
+
+
+class GameMessenger(Protocol):
+    """Where a game posts and edits its messages: discord.py's client, or a test's fake."""
+
+    def get_partial_messageable(
+        self, id: int, *, guild_id: int | None = None
+    ) -> discord.PartialMessageable: ...
 
 
 @dataclass(eq=False)
@@ -112,8 +125,24 @@ class TriviaSession:
 class TriviaSessions:
     """Every game this process runs, by channel and by game id."""
 
-    def __init__(self, bot: FanBot) -> None:
-        self._bot = bot
+    def __init__(
+        self,
+        *,
+        trivia: TriviaStore,
+        dramas: DramaStore,
+        facts: FactStore,
+        catalogue: Catalogue,
+        messenger: GameMessenger,
+        clock: Clock,
+    ) -> None:
+        self._store = trivia
+        self._dramas = dramas
+        self._facts = facts
+        self._catalogue = catalogue
+        self._messenger = messenger
+        self.clock = clock
+        self.answer_button: type[AnswerButton] = answer_button_for(self)
+        """The answer buttons' class, routing clicks here (register it with the client)."""
         self._by_channel: dict[int, TriviaSession] = {}
         self._by_game: dict[int, TriviaSession] = {}
         self._starting: set[int] = set()
@@ -140,6 +169,22 @@ class TriviaSessions:
     def release(self, channel_id: int) -> None:
         self._starting.discard(channel_id)
 
+    async def questions(
+        self, drama: Drama, *, guild_id: int, count: int
+    ) -> tuple[int, list[Question]]:
+        """A new game's questions and the seed that replays them.
+
+        They come from the drama's curated trivia, the catalogue, and a bounded random sample
+        of the facts this server sees (data facts and its own), so neither the time nor another
+        server's facts depend on anyone else. Generating runs off the event loop.
+        """
+        seed, rng = new_game_rng()
+        trivia = await self._dramas.trivia_questions(drama.slug)
+        facts = await self._facts.sample_of_drama(drama.slug, guild_id=guild_id)
+        snapshot = self._catalogue.snapshot
+        picked = await asyncio.to_thread(questions_for, snapshot, drama, trivia, facts, count, rng)
+        return seed, picked
+
     async def create(
         self,
         *,
@@ -150,10 +195,10 @@ class TriviaSessions:
         questions: Sequence[Question],
         seconds: int,
         typed: bool,
-        now_at: datetime,
     ) -> TriviaSession:
         """Record the game and register it (call :meth:`launch` once the start is answered)."""
-        game_id = await self._bot.store.trivia.create_game(
+        now_at = self.clock.now()
+        game_id = await self._store.create_game(
             guild_id=guild_id,
             channel_id=channel_id,
             starter_id=starter_id,
@@ -199,25 +244,25 @@ class TriviaSessions:
     # -- players ------------------------------------------------------------------------
 
     def answer(
-        self, game_id: int, question_index: int, choice_index: int, user_id: int, now_at: datetime
+        self, game_id: int, question_index: int, choice_index: int, user_id: int
     ) -> AnswerOutcome | None:
-        """A button click; None when the game no longer runs."""
+        """A button click, now; None when the game no longer runs."""
         session = self._by_game.get(game_id)
         if session is None or session.stopped_by is not None or session.typed:
             return None
-        outcome = session.game.answer(user_id, choice_index, now_at, question_index=question_index)
+        outcome = session.game.answer(
+            user_id, choice_index, self.clock.now(), question_index=question_index
+        )
         if outcome is AnswerOutcome.LOCKED_IN:
             session.wake.set()
         return outcome
 
-    def typed_answer(
-        self, channel_id: int, user_id: int, text: str, now_at: datetime
-    ) -> AnswerOutcome | None:
-        """A message in a channel with a typed-answer game; None when there is none."""
+    def typed_answer(self, channel_id: int, user_id: int, text: str) -> AnswerOutcome | None:
+        """A message, now, in a channel with a typed-answer game; None when there is none."""
         session = self._by_channel.get(channel_id)
         if session is None or not session.typed or session.stopped_by is not None:
             return None
-        outcome = session.game.typed_answer(user_id, text, now_at)
+        outcome = session.game.typed_answer(user_id, text, self.clock.now())
         if outcome is AnswerOutcome.LOCKED_IN:
             session.wake.set()
         return outcome
@@ -231,7 +276,7 @@ class TriviaSessions:
     # -- the game's task ----------------------------------------------------------------
 
     def _channel(self, game: TriviaGame) -> discord.PartialMessageable:
-        return self._bot.get_partial_messageable(game.channel_id, guild_id=game.guild_id)
+        return self._messenger.get_partial_messageable(game.channel_id, guild_id=game.guild_id)
 
     async def _run(self, session: TriviaSession) -> None:
         """Play the game; whatever goes wrong, players still get an ending and the scores."""
@@ -252,9 +297,9 @@ class TriviaSessions:
         game = session.game
         total = len(game.questions)
         channel = self._channel(game)
-        store = self._bot.store.trivia
+        store = self._store
         while session.stopped_by is None:
-            question = game.open_next(discord.utils.utcnow())
+            question = game.open_next(self.clock.now())
             if question is None:
                 break
             index = game.current_index
@@ -263,7 +308,7 @@ class TriviaSessions:
             embed = render_question(
                 question, index + 1, total, session.drama_title, game.closes_at, session.typed
             )
-            view = None if session.typed else answer_buttons(session.game_id, index)
+            view = None if session.typed else self._buttons(session.game_id, index)
             try:
                 if view is None:
                     message = await channel.send(embed=embed)
@@ -285,7 +330,7 @@ class TriviaSessions:
             await self._wait_for_close(session)
             if session.stopped_by is not None:
                 break
-            result = game.close_current(discord.utils.utcnow())
+            result = game.close_current(self.clock.now())
             await store.record_question(session.game_id, game.guild_id, result)
             reveal = render_reveal(result, total, session.drama_title)
             await self._edit(
@@ -293,7 +338,7 @@ class TriviaSessions:
                 embed=reveal,
                 view=None
                 if session.typed
-                else answer_buttons(
+                else self._buttons(
                     session.game_id, index, disabled=True, correct_index=question.correct_index
                 ),
             )
@@ -302,7 +347,7 @@ class TriviaSessions:
         loop = asyncio.get_running_loop()
         while session.stopped_by is None:
             session.wake.clear()
-            now_at = discord.utils.utcnow()
+            now_at = self.clock.now()
             if session.should_close(now_at):
                 return
             closes_at = session.game.closes_at
@@ -323,9 +368,9 @@ class TriviaSessions:
         if stopped:
             game.stop()
         state = GameState.STOPPED if stopped else GameState.FINISHED
-        await self._bot.store.trivia.end_game(session.game_id, state, discord.utils.utcnow())
+        await self._store.end_game(session.game_id, state, self.clock.now())
         if stopped and open_question is not None and index is not None:
-            buttons = answer_buttons(session.game_id, index, disabled=True)
+            buttons = self._buttons(session.game_id, index, disabled=True)
             await self._edit(
                 session,
                 embed=render_stopped_question(
@@ -345,6 +390,24 @@ class TriviaSessions:
                 game.channel_id,
                 error,
             )
+
+    def _buttons(
+        self,
+        game_id: int,
+        question_index: int,
+        *,
+        disabled: bool = False,
+        correct_index: int | None = None,
+    ) -> discord.ui.View:
+        """Answer buttons of this process's class: a sent view registers its buttons' class
+        with discord.py, so every view must route clicks here."""
+        return answer_buttons(
+            game_id,
+            question_index,
+            disabled=disabled,
+            correct_index=correct_index,
+            button=self.answer_button,
+        )
 
     async def _edit(
         self, session: TriviaSession, *, embed: discord.Embed, view: discord.ui.View | None
@@ -367,22 +430,22 @@ class TriviaSessions:
 
     async def running_in_store(self) -> list[GameRecord]:
         """Games the store says are running but this process does not run: interrupted."""
-        records = await self._bot.store.trivia.running_games()
+        records = await self._store.running_games()
         return [r for r in records if r.id not in self._by_game]
 
     async def settle_interrupted(self, records: Sequence[GameRecord]) -> None:
         """Mark games of an earlier run interrupted and say so on their last message."""
         for record in records:
-            ended = await self._bot.store.trivia.end_game(
-                record.id, GameState.INTERRUPTED, discord.utils.utcnow()
-            )
+            ended = await self._store.end_game(record.id, GameState.INTERRUPTED, self.clock.now())
             if not ended or record.message_id is None:
                 continue
-            channel = self._bot.get_partial_messageable(record.channel_id, guild_id=record.guild_id)
+            channel = self._messenger.get_partial_messageable(
+                record.channel_id, guild_id=record.guild_id
+            )
             index = record.question_index or 0
             try:
                 await channel.get_partial_message(record.message_id).edit(
-                    content=INTERRUPTED, view=answer_buttons(record.id, index, disabled=True)
+                    content=INTERRUPTED, view=self._buttons(record.id, index, disabled=True)
                 )
             except discord.HTTPException as error:
                 log.info(

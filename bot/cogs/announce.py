@@ -76,10 +76,10 @@ class Announce(
                 return
         await interaction.response.defer(ephemeral=True, thinking=True)  # writes may wait
         await self.bot.store.announcements.subscribe(
-            interaction.guild.id, found.slug, channel.id, discord.utils.utcnow()
+            interaction.guild.id, found.slug, channel.id, self.bot.clock.now()
         )
         await self.bot.store.announcements.record_failure(
-            interaction.guild.id, None, discord.utils.utcnow()
+            interaction.guild.id, None, self.bot.clock.now()
         )
         await self.bot.airing.replan()
         await interaction.followup.send(now_announcing(found, channel.id), ephemeral=True)
@@ -113,7 +113,7 @@ class Announce(
         assert interaction.guild_id is not None
         await interaction.response.defer(ephemeral=True, thinking=True)  # a write may wait
         await self.bot.store.announcements.set_lead(
-            interaction.guild_id, minutes, discord.utils.utcnow()
+            interaction.guild_id, minutes, self.bot.clock.now()
         )
         await self.bot.airing.replan()
         await interaction.followup.send(lead_set(minutes), ephemeral=True)

@@ -73,7 +73,7 @@ class Cast(commands.GroupCog, group_name="cast", group_description="Cast and cre
             (dramas[c.drama_slug].schedule.timezone for c in credits if c.drama_slug in dramas),
             "UTC",
         )
-        today = today_in(discord.utils.utcnow(), zone_name)
+        today = today_in(self.bot.clock.now(), zone_name)
         embed = render_person(person, credits, dramas, today)
         await interaction.response.send_message(embed=embed)
 

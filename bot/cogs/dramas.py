@@ -18,7 +18,7 @@ class Dramas(commands.GroupCog, group_name="drama", group_description="The drama
     @app_commands.command(name="list", description="Every drama I follow, with its status.")
     async def list_dramas(self, interaction: discord.Interaction) -> None:
         snapshot = self.bot.catalogue.snapshot
-        embed = render_drama_list(snapshot.dramas, snapshot.episodes, discord.utils.utcnow())
+        embed = render_drama_list(snapshot.dramas, snapshot.episodes, self.bot.clock.now())
         await interaction.response.send_message(embed=embed)
 
     @app_commands.command(name="info", description="Everything about one drama.")
@@ -34,7 +34,7 @@ class Dramas(commands.GroupCog, group_name="drama", group_description="The drama
             snapshot.episodes_of(found.slug),
             snapshot.credits_of(found.slug),
             snapshot.people,
-            discord.utils.utcnow(),
+            self.bot.clock.now(),
         )
         await interaction.response.send_message(embed=embed)
 
@@ -49,7 +49,7 @@ class Dramas(commands.GroupCog, group_name="drama", group_description="The drama
             return
         await interaction.response.defer(thinking=True)  # a write may wait on SQLite's lock
         await self.bot.store.guilds.set_default_drama(
-            interaction.guild_id, found.slug, discord.utils.utcnow()
+            interaction.guild_id, found.slug, self.bot.clock.now()
         )
         await interaction.followup.send(default_set(found))
 

@@ -24,7 +24,7 @@ class Episodes(commands.Cog):
         if found is None:
             return
         episodes = self.bot.catalogue.snapshot.episodes_of(found.slug)
-        pages = render_episode_pages(found, episodes, discord.utils.utcnow())
+        pages = render_episode_pages(found, episodes, self.bot.clock.now())
         await self.bot.pagers.send(interaction, pages)
 
     @app_commands.command(name="next", description="The next episode, with a countdown.")
@@ -37,7 +37,7 @@ class Episodes(commands.Cog):
         if found is None:
             return
         episodes = self.bot.catalogue.snapshot.episodes_of(found.slug)
-        upcoming = next_airing(episodes, discord.utils.utcnow())
+        upcoming = next_airing(episodes, self.bot.clock.now())
         await interaction.response.send_message(embed=render_next(found, upcoming, episodes))
 
 

@@ -1,4 +1,8 @@
-"""``/fact random|search|add|remove``: what fans love to share."""
+"""``/fact random|search|add|remove``: what fans love to share.
+
+Each server sees the data-file facts and its own community facts (in DMs: data facts only);
+the store enforces it, every call here passes the interaction's ``guild_id``.
+"""
 
 from __future__ import annotations
 
@@ -37,7 +41,11 @@ class Facts(commands.GroupCog, group_name="fact", group_description="Facts about
     async def topic_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        topics = await self.bot.store.facts.topics()
+        drama = interaction.namespace.drama
+        found = self.bot.catalogue.snapshot.drama(drama) if isinstance(drama, str) else None
+        topics = await self.bot.store.facts.topics(
+            found.slug if found else None, guild_id=interaction.guild_id
+        )
         wanted = current.casefold().strip()
         return [app_commands.Choice(name=t, value=t) for t in topics if wanted in t.casefold()][
             :CHOICES_LIMIT
@@ -63,7 +71,9 @@ class Facts(commands.GroupCog, group_name="fact", group_description="Facts about
         if found is None:
             return
         recent = self._recent(interaction.channel_id or 0)
-        fact = await self.bot.store.facts.random(found.slug, topic, excluding=list(recent))
+        fact = await self.bot.store.facts.random(
+            found.slug, topic, excluding=list(recent), guild_id=interaction.guild_id
+        )
         if fact is None:
             await interaction.response.send_message(no_fact_for(found, topic), ephemeral=True)
             return
@@ -91,10 +101,11 @@ class Facts(commands.GroupCog, group_name="fact", group_description="Facts about
             scope = self.bot.catalogue.snapshot.drama(default_slug) if default_slug else None
         slug = scope.slug if scope else None
         snapshot = self.bot.catalogue.snapshot
-        page = await self.bot.store.facts.search(query, slug, limit=MAX_RESULTS)
+        facts = self.bot.store.facts
+        page = await facts.search(query, slug, MAX_RESULTS, guild_id=interaction.guild_id)
         proper = snapshot.canonical_name(query)
         if not page.facts and proper is not None:
-            page = await self.bot.store.facts.search(proper, slug, limit=MAX_RESULTS)
+            page = await facts.search(proper, slug, MAX_RESULTS, guild_id=interaction.guild_id)
         if not page.facts:
             hints = snapshot.person_suggestions(query)
             await interaction.response.send_message(no_fact_found(query, hints), ephemeral=True)
@@ -103,7 +114,7 @@ class Facts(commands.GroupCog, group_name="fact", group_description="Facts about
         pages = render_fact_pages(page.facts, page.total, query, dramas, page.more)
         await self.bot.pagers.send(interaction, pages)
 
-    @app_commands.command(name="add", description="Add a fact for everyone (Manage Server).")
+    @app_commands.command(name="add", description="Add a fact for this server (Manage Server).")
     @app_commands.describe(
         text="The fact, as one clear sentence.",
         drama="Which drama (default: this server's).",
@@ -125,20 +136,29 @@ class Facts(commands.GroupCog, group_name="fact", group_description="Facts about
         if found is None:
             return
         draft = FactDraft(text.strip(), topic.strip().lower() if topic else None, source)
+        assert interaction.guild_id is not None  # guild_only
         await interaction.response.defer(thinking=True)  # a write may wait on SQLite's lock
         fact = await self.bot.store.facts.add(
-            found.slug, draft, interaction.user.id, discord.utils.utcnow()
+            found.slug,
+            draft,
+            guild_id=interaction.guild_id,
+            added_by=interaction.user.id,
+            now_at=self.bot.clock.now(),
         )
         await interaction.followup.send(fact_added(fact, found))
 
-    @app_commands.command(name="remove", description="Remove a community fact (Manage Server).")
+    @app_commands.command(
+        name="remove", description="Remove a fact added in this server (Manage Server)."
+    )
     @app_commands.describe(id="The fact's number, as /fact search shows it.")
     @app_commands.guild_only()
     @app_commands.checks.has_permissions(manage_guild=True)
     async def remove(
         self, interaction: discord.Interaction, id: app_commands.Range[int, 1]
     ) -> None:
-        fact = await self.bot.store.facts.get(id)
+        assert interaction.guild_id is not None  # guild_only
+        # Another server's fact is "not found" here: its id tells nothing about it.
+        fact = await self.bot.store.facts.get(id, guild_id=interaction.guild_id)
         if fact is None:
             await interaction.response.send_message(fact_not_found(id), ephemeral=True)
             return
@@ -146,7 +166,9 @@ class Facts(commands.GroupCog, group_name="fact", group_description="Facts about
             await interaction.response.send_message(fact_from_data_file(id), ephemeral=True)
             return
         await interaction.response.defer(thinking=True)  # a write may wait on SQLite's lock
-        outcome = await self.bot.store.facts.remove_community_fact(id)
+        outcome = await self.bot.store.facts.remove_community_fact(
+            id, guild_id=interaction.guild_id
+        )
         if outcome is RemoveOutcome.REMOVED:
             await interaction.followup.send(fact_removed(id))
         else:  # removed meanwhile by someone else

@@ -41,7 +41,7 @@ class Remind(commands.GroupCog, group_name="remind", group_description="Your own
             return
         notice = await self._with_notice(interaction.user.id, remind_on(found))
         await self.bot.store.announcements.add_reminder(
-            interaction.user.id, found.slug, discord.utils.utcnow()
+            interaction.user.id, found.slug, self.bot.clock.now()
         )
         await self.bot.airing.replan()
         await interaction.followup.send(notice, ephemeral=True)

@@ -21,7 +21,6 @@ from bot.domain.trivia import (
     MIN_SECONDS,
 )
 from bot.store.trivia import LeaderboardPeriod
-from bot.trivia_sessions import new_game_rng, questions_for
 from bot.ui.trivia import (
     NO_GAME_HERE,
     ONLY_STARTER_STOPS,
@@ -96,6 +95,9 @@ class Trivia(commands.GroupCog, group_name="trivia", group_description="Drama tr
         *,
         typed: bool,
     ) -> None:
+        """Refusals that need no data are answered privately at once; then the interaction
+        is deferred before any work that grows with the data (reading the questions and
+        facts, generating, writing the game), so the start never misses Discord's deadline."""
         assert interaction.guild_id is not None and interaction.channel_id is not None
         channel_id = interaction.channel_id
         sessions = self.bot.trivia
@@ -109,11 +111,11 @@ class Trivia(commands.GroupCog, group_name="trivia", group_description="Drama tr
         if missing:
             await interaction.response.send_message(cannot_post(missing), ephemeral=True)
             return
-        found = await resolve_drama(interaction, drama)
-        if found is None:
-            return
         if sessions.closing:
             await interaction.response.send_message(RESTARTING, ephemeral=True)
+            return
+        found = await resolve_drama(interaction, drama)  # in memory, or one small read
+        if found is None:
             return
         if not sessions.reserve(channel_id):
             running = sessions.in_channel(channel_id)
@@ -122,20 +124,13 @@ class Trivia(commands.GroupCog, group_name="trivia", group_description="Drama tr
             )
             return
         try:
-            seed, rng = new_game_rng()
-            picked = questions_for(
-                self.bot.catalogue.snapshot,
-                found,
-                await self.bot.store.dramas.trivia_questions(found.slug),
-                await self.bot.store.facts.of_drama(found.slug),
-                questions,
-                rng,
+            await interaction.response.defer(thinking=True)
+            seed, picked = await sessions.questions(
+                found, guild_id=interaction.guild_id, count=questions
             )
             if not picked:
-                await interaction.response.send_message(no_questions(found.title), ephemeral=True)
+                await self._refuse_after_defer(interaction, no_questions(found.title))
                 return
-            # Writing may wait on SQLite's lock: take the interaction off the 3 s clock first.
-            await interaction.response.defer(thinking=True)
             session = await sessions.create(
                 guild_id=interaction.guild_id,
                 channel_id=channel_id,
@@ -144,7 +139,6 @@ class Trivia(commands.GroupCog, group_name="trivia", group_description="Drama tr
                 questions=picked,
                 seconds=seconds,
                 typed=typed,
-                now_at=discord.utils.utcnow(),
             )
         finally:
             sessions.release(channel_id)
@@ -161,6 +155,15 @@ class Trivia(commands.GroupCog, group_name="trivia", group_description="Drama tr
             )
         finally:
             sessions.launch(session)
+
+    async def _refuse_after_defer(self, interaction: discord.Interaction, text: str) -> None:
+        """A private answer once the public "thinking…" is up: it goes, the answer stays
+        visible only to the user (a follow-up would take the thinking message's place)."""
+        try:
+            await interaction.delete_original_response()
+        except discord.HTTPException as error:
+            log.info("could not delete the thinking message of %s: %s", interaction.id, error)
+        await interaction.followup.send(text, ephemeral=True)
 
     @app_commands.command(name="stop", description="Stop the trivia game in this channel.")
     async def stop(self, interaction: discord.Interaction) -> None:
@@ -189,7 +192,7 @@ class Trivia(commands.GroupCog, group_name="trivia", group_description="Drama tr
     ) -> None:
         assert interaction.guild_id is not None
         chosen = LeaderboardPeriod(period)
-        since_at = chosen.since(discord.utils.utcnow())
+        since_at = chosen.since(self.bot.trivia.clock.now())
         store = self.bot.store.trivia
         rows, own = await store.leaderboard(
             interaction.guild_id, since_at, asker_id=interaction.user.id
@@ -214,9 +217,7 @@ class Trivia(commands.GroupCog, group_name="trivia", group_description="Drama tr
         """Typed-answer games: a message in their channel may be a guess."""
         if message.author.bot or message.guild is None or not message.content:
             return
-        self.bot.trivia.typed_answer(
-            message.channel.id, message.author.id, message.content, discord.utils.utcnow()
-        )
+        self.bot.trivia.typed_answer(message.channel.id, message.author.id, message.content)
 
 
 async def setup(bot: FanBot) -> None:

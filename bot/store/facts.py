@@ -1,5 +1,11 @@
 """Facts: imported ones (read-only here) and community ones added in Discord.
 
+A community fact belongs to the server it was added in. Every read takes the asking server
+(``guild_id``; None in DMs) and sees the data-file facts, shared by all, plus that server's own
+community facts: never another server's, and never those whose server is unknown (added before
+facts had owners). Only the owning server can remove a community fact; to any other, its id
+does not exist.
+
 Search is SQLite FTS5: whole words first (cheap), then prefixes; when nothing matches, the
 words are corrected against the index's vocabulary, and then any may match. The matches
 are ranked by BM25 in the domain layer (:func:`bot.domain.search.rank_by_relevance`).
@@ -7,8 +13,9 @@ are ranked by BM25 in the domain layer (:func:`bot.domain.search.rank_by_relevan
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -19,10 +26,20 @@ from bot.domain.search import (
     match_expression,
     query_words,
     rank_by_relevance,
+    text_words,
 )
 from bot.store.database import Database, instant_from_db, instant_to_db
 
 FACT_COLUMNS = "f.id, d.slug, f.text, f.topic, f.source, f.origin, f.added_by, f.added_at"
+
+# What one server may see: the shared data facts and its own community facts. Written so that
+# SQLite serves each half from its partial index (migration 0006).
+VISIBLE_IN_GUILD = "(f.origin = 'data' OR (f.origin = 'community' AND f.guild_id = ?))"
+VISIBLE_IN_DM = "f.origin = 'data'"
+
+# Trivia builds its "which drama is this fact from?" questions from at most this many facts,
+# a random sample drawn by SQLite: the cost of a game start does not grow with the data.
+TRIVIA_FACT_SAMPLE = 300
 
 
 # Search ranks at most this many matches, the newest: a word found in thousands of facts
@@ -45,6 +62,31 @@ class FactPage:
     more: bool = False  # more than ``total`` (RANK_WINDOW) facts match
 
 
+@dataclass(frozen=True)
+class _Scope:
+    """Which facts a search looks in: one drama's or all, as one server sees them."""
+
+    drama_slug: str | None
+    guild_id: int | None
+
+
+def visible_to(guild_id: int | None) -> tuple[str, list[object]]:
+    """The SQL condition (on ``facts f``) for the facts a server sees, and its parameters."""
+    if guild_id is None:
+        return VISIBLE_IN_DM, []
+    return VISIBLE_IN_GUILD, [guild_id]
+
+
+def _vocabulary_of(rows: Iterable[sqlite3.Row]) -> frozenset[str]:
+    """The words of facts as the index splits them (text, topic and source)."""
+    words: set[str] = set()
+    for row in rows:
+        for column in ("text", "topic", "source"):
+            if row[column]:
+                words.update(text_words(row[column]))
+    return frozenset(words)
+
+
 def _fact(row: sqlite3.Row) -> Fact:
     return Fact(
         id=row["id"],
@@ -61,18 +103,25 @@ def _fact(row: sqlite3.Row) -> Fact:
 class FactStore:
     def __init__(self, database: Database) -> None:
         self._db = database
-        self._vocabulary_cache: tuple[tuple[int, int], list[str]] | None = None
+        # Typo vocabularies: the data facts' words, and each server's own facts' words, each
+        # with a fingerprint of the facts it was built from.
+        self._shared_words: tuple[tuple[object, ...], frozenset[str]] | None = None
+        self._guild_words: dict[int, tuple[tuple[object, ...], frozenset[str]]] = {}
 
-    async def add(self, drama_slug: str, draft: FactDraft, added_by: int, now_at: datetime) -> Fact:
-        """Store a community fact; returns it with its new id."""
+    async def add(
+        self, drama_slug: str, draft: FactDraft, *, guild_id: int, added_by: int, now_at: datetime
+    ) -> Fact:
+        """Store a community fact of ``guild_id``; returns it with its new id."""
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
-                "INSERT INTO facts (drama_id, text, topic, source, origin, added_by, added_at)"
-                " SELECT id, ?, ?, ?, 'community', ?, ? FROM dramas WHERE slug = ?",
+                "INSERT INTO facts"
+                " (drama_id, text, topic, source, origin, guild_id, added_by, added_at)"
+                " SELECT id, ?, ?, ?, 'community', ?, ?, ? FROM dramas WHERE slug = ?",
                 (
                     draft.text,
                     draft.topic,
                     draft.source,
+                    guild_id,
                     added_by,
                     instant_to_db(now_at),
                     drama_slug,
@@ -81,116 +130,203 @@ class FactStore:
             if cursor.rowcount != 1:
                 raise LookupError(f"no drama {drama_slug!r}")
             fact_id = int(cursor.lastrowid or 0)
-        fact = await self.get(fact_id)
+        fact = await self.get(fact_id, guild_id=guild_id)
         assert fact is not None
         return fact
 
-    async def get(self, fact_id: int) -> Fact | None:
+    async def get(self, fact_id: int, *, guild_id: int | None) -> Fact | None:
+        """The fact, if the server (None: a DM) may see it."""
+        visible, params = visible_to(guild_id)
         row = await self._db.fetch_one(
-            f"SELECT {FACT_COLUMNS} FROM facts f JOIN dramas d ON d.id = f.drama_id WHERE f.id = ?",
-            (fact_id,),
+            f"SELECT {FACT_COLUMNS} FROM facts f JOIN dramas d ON d.id = f.drama_id"
+            f" WHERE f.id = ? AND {visible}",
+            (fact_id, *params),
         )
         return None if row is None else _fact(row)
 
-    async def of_drama(self, drama_slug: str) -> list[Fact]:
-        """Every fact of the drama, oldest first (trivia asks which drama a fact is from)."""
+    async def sample_of_drama(
+        self, drama_slug: str, *, guild_id: int | None, limit: int = TRIVIA_FACT_SAMPLE
+    ) -> list[Fact]:
+        """At most ``limit`` facts of the drama the server sees, picked at random by SQLite
+        (trivia asks which drama a fact is from)."""
+        visible, params = visible_to(guild_id)
         rows = await self._db.fetch_all(
             f"SELECT {FACT_COLUMNS} FROM facts f JOIN dramas d ON d.id = f.drama_id"
-            " WHERE d.slug = ? ORDER BY f.id",
-            (drama_slug,),
+            f" WHERE d.slug = ? AND {visible} ORDER BY random() LIMIT ?",
+            (drama_slug, *params, limit),
         )
-        return [_fact(row) for row in rows]
+        return sorted((_fact(row) for row in rows), key=lambda fact: fact.id)
 
-    async def remove_community_fact(self, fact_id: int) -> RemoveOutcome:
-        """Only community facts can go: data facts would come back on the next import."""
+    async def remove_community_fact(self, fact_id: int, *, guild_id: int) -> RemoveOutcome:
+        """Only this server's community facts can go: data facts would come back on the next
+        import, and another server's fact (or one whose server is unknown) is not found."""
         async with self._db.transaction() as conn:
-            cursor = await conn.execute("SELECT origin FROM facts WHERE id = ?", (fact_id,))
+            cursor = await conn.execute(
+                "SELECT origin, guild_id FROM facts WHERE id = ?", (fact_id,)
+            )
             row = await cursor.fetchone()
             if row is None:
                 return RemoveOutcome.NOT_FOUND
-            if row[0] == "data":
+            if row["origin"] == "data":
                 return RemoveOutcome.FROM_DATA_FILE
+            if row["guild_id"] != guild_id:
+                return RemoveOutcome.NOT_FOUND
             await conn.execute("DELETE FROM facts WHERE id = ?", (fact_id,))
         return RemoveOutcome.REMOVED
 
     async def random(
-        self, drama_slug: str, topic: str | None = None, excluding: Sequence[int] = ()
+        self,
+        drama_slug: str,
+        topic: str | None = None,
+        excluding: Sequence[int] = (),
+        *,
+        guild_id: int | None,
     ) -> Fact | None:
-        """A random fact of the drama (and topic), avoiding ``excluding`` while others remain."""
+        """A random fact of the drama (and topic) the server sees, avoiding ``excluding``
+        while others remain."""
+        visible, visible_params = visible_to(guild_id)
+        # Only ids are drawn (from the indexes); the one row is read after.
         sql = (
-            f"SELECT {FACT_COLUMNS} FROM facts f JOIN dramas d ON d.id = f.drama_id"
-            " WHERE d.slug = ?"
+            "SELECT f.id FROM facts f JOIN dramas d ON d.id = f.drama_id"
+            f" WHERE d.slug = ? AND {visible}"
         )
-        params: list[object] = [drama_slug]
+        params: list[object] = [drama_slug, *visible_params]
         if topic:
             sql += " AND f.topic = ? COLLATE NOCASE"
             params.append(topic)
+        picked = None
         if excluding:
-            fresh = await self._db.fetch_one(
+            picked = await self._db.scalar(
                 sql + f" AND f.id NOT IN ({','.join('?' * len(excluding))})"
                 " ORDER BY random() LIMIT 1",
                 [*params, *excluding],
             )
-            if fresh is not None:
-                return _fact(fresh)
-        row = await self._db.fetch_one(sql + " ORDER BY random() LIMIT 1", params)
-        return None if row is None else _fact(row)
+        if picked is None:
+            picked = await self._db.scalar(sql + " ORDER BY random() LIMIT 1", params)
+        return None if picked is None else await self.get(int(picked), guild_id=guild_id)
 
-    async def count(self, drama_slug: str, topic: str | None = None) -> int:
-        sql = "SELECT count(*) FROM facts f JOIN dramas d ON d.id = f.drama_id WHERE d.slug = ?"
-        params: list[object] = [drama_slug]
+    async def count(
+        self, drama_slug: str, topic: str | None = None, *, guild_id: int | None
+    ) -> int:
+        """How many facts of the drama (and topic) the server sees."""
+        visible, visible_params = visible_to(guild_id)
+        sql = (
+            "SELECT count(*) FROM facts f JOIN dramas d ON d.id = f.drama_id"
+            f" WHERE d.slug = ? AND {visible}"
+        )
+        params: list[object] = [drama_slug, *visible_params]
         if topic:
             sql += " AND f.topic = ? COLLATE NOCASE"
             params.append(topic)
         return int(await self._db.scalar(sql, params))
 
-    async def topics(self, drama_slug: str | None = None) -> list[str]:
-        sql = (
-            "SELECT DISTINCT f.topic FROM facts f JOIN dramas d ON d.id = f.drama_id"
-            " WHERE f.topic IS NOT NULL"
+    async def unowned_count(self) -> int:
+        """Community facts whose server is unknown (added before facts had owners): kept,
+        but seen by no server and removable by none."""
+        return int(
+            await self._db.scalar(
+                "SELECT count(*) FROM facts WHERE origin = 'community' AND guild_id IS NULL"
+            )
         )
+
+    async def topics(self, drama_slug: str | None = None, *, guild_id: int | None) -> list[str]:
+        """The topics of the facts the server sees (of one drama, or of all)."""
+        # One SELECT per half, so that each reads only its own partial index.
+        halves: list[tuple[str, list[object]]] = [("f.origin = 'data'", [])]
+        if guild_id is not None:
+            halves.append(("f.origin = 'community' AND f.guild_id = ?", [guild_id]))
+        selects: list[str] = []
         params: list[object] = []
-        if drama_slug:
-            sql += " AND d.slug = ?"
-            params.append(drama_slug)
-        rows = await self._db.fetch_all(sql + " ORDER BY f.topic", params)
+        for condition, half_params in halves:
+            select = (
+                f"SELECT DISTINCT f.topic FROM facts f WHERE {condition} AND f.topic IS NOT NULL"
+            )
+            params.extend(half_params)
+            if drama_slug:
+                select += " AND f.drama_id IN (SELECT id FROM dramas WHERE slug = ?)"
+                params.append(drama_slug)
+            selects.append(select)
+        rows = await self._db.fetch_all(" UNION ".join(selects) + " ORDER BY 1", params)
         return [row[0] for row in rows]
 
     async def search(
-        self, query: str, drama_slug: str | None, limit: int, offset: int = 0
+        self,
+        query: str,
+        drama_slug: str | None,
+        limit: int,
+        offset: int = 0,
+        *,
+        guild_id: int | None,
     ) -> FactPage:
-        """Best-ranked facts: whole words, else prefixes, else typos fixed, else any word."""
+        """Best-ranked facts the server sees: whole words, else prefixes, else typos fixed
+        (against the words of those same facts), else any word."""
         words = query_words(query)
         if not words:
             return FactPage((), 0)
+        scope = _Scope(drama_slug, guild_id)
         for prefix in (False, True):
             expression = match_expression(words, prefix=prefix)
-            page = await self._match(expression, words, drama_slug, limit, offset, prefix=prefix)
+            page = await self._match(expression, words, scope, limit, offset, prefix=prefix)
             if page.total:
                 return page
-        fixed = corrected_words(words, await self._vocabulary())
+        fixed = corrected_words(words, await self._vocabulary(guild_id))
         if fixed != words:
             page = await self._match(
-                match_expression(fixed), fixed, drama_slug, limit, offset, prefix=True
+                match_expression(fixed), fixed, scope, limit, offset, prefix=True
             )
         if page.total or len(fixed) < 2:
             return page
         any_word = match_expression(fixed, every_word=False)
-        return await self._match(any_word, fixed, drama_slug, limit, offset, prefix=True)
+        return await self._match(any_word, fixed, scope, limit, offset, prefix=True)
 
-    async def _vocabulary(self) -> list[str]:
-        """The index's words, cached until the facts change (here or in another process)."""
-        version = (self._db.generation, await self._db.scalar("PRAGMA data_version"))
-        if self._vocabulary_cache is None or self._vocabulary_cache[0] != version:
-            rows = await self._db.fetch_all("SELECT term FROM facts_vocab")
-            self._vocabulary_cache = (version, [row[0] for row in rows])
-        return self._vocabulary_cache[1]
+    async def _vocabulary(self, guild_id: int | None) -> frozenset[str]:
+        """The words of the facts the server sees: another server's facts never steer the
+        typo correction. Each half is rebuilt only when its facts changed."""
+        shared, self._shared_words = await self._words_of(
+            "f.origin = 'data'",
+            [],
+            self._shared_words,
+            # an import may change a data fact's topic or source in place
+            ", total(length(f.text) + length(coalesce(f.topic, ''))"
+            " + length(coalesce(f.source, '')))",
+        )
+        if guild_id is None:
+            return shared
+        own, self._guild_words[guild_id] = await self._words_of(
+            "f.origin = 'community' AND f.guild_id = ?",
+            [guild_id],
+            self._guild_words.get(guild_id),
+        )
+        return shared | own
+
+    async def _words_of(
+        self,
+        condition: str,
+        params: list[object],
+        cached: tuple[tuple[object, ...], frozenset[str]] | None,
+        extra_fingerprint: str = "",
+    ) -> tuple[frozenset[str], tuple[tuple[object, ...], frozenset[str]]]:
+        """The words of the facts matching ``condition``, unless ``cached`` is still theirs:
+        the same number of facts, the same newest id (and ``extra_fingerprint``)."""
+        fingerprint = await self._db.fetch_one(
+            f"SELECT count(*), max(f.id){extra_fingerprint} FROM facts f WHERE {condition}",
+            params,
+        )
+        assert fingerprint is not None
+        key = tuple(fingerprint)
+        if cached is not None and cached[0] == key:
+            return cached[1], cached
+        rows = await self._db.fetch_all(
+            f"SELECT f.text, f.topic, f.source FROM facts f WHERE {condition}", params
+        )
+        words = await asyncio.to_thread(_vocabulary_of, rows)
+        return words, (key, words)
 
     async def _match(
         self,
         expression: str | None,
         words: Sequence[str],
-        drama_slug: str | None,
+        scope: _Scope,
         limit: int,
         offset: int,
         *,
@@ -202,10 +338,12 @@ class FactStore:
             f"SELECT {FACT_COLUMNS} FROM facts_fts JOIN facts f ON f.id = facts_fts.rowid"
             " JOIN dramas d ON d.id = f.drama_id WHERE facts_fts MATCH ?"
         )
-        params: list[object] = [expression]
-        if drama_slug:
+        visible, visible_params = visible_to(scope.guild_id)
+        sql += f" AND {visible}"
+        params: list[object] = [expression, *visible_params]
+        if scope.drama_slug:
             sql += " AND d.slug = ?"
-            params.append(drama_slug)
+            params.append(scope.drama_slug)
         # The newest matches only: cheap even for a word found in every fact.
         rows = await self._db.fetch_all(
             sql + f" ORDER BY facts_fts.rowid DESC LIMIT {RANK_WINDOW + 1}", params

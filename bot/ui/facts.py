@@ -93,7 +93,8 @@ def no_fact_for(drama: Drama, topic: str | None) -> str:
 
 def fact_added(fact: Fact, drama: Drama) -> str:
     return (
-        f"Added fact **#{fact.id}** to **{drama.title}**. Remove it with `/fact remove {fact.id}`."
+        f"Added fact **#{fact.id}** to **{drama.title}** for this server."
+        f" Remove it with `/fact remove {fact.id}`."
     )
 
 
@@ -102,7 +103,10 @@ def fact_removed(fact_id: int) -> str:
 
 
 def fact_not_found(fact_id: int) -> str:
-    return f"There is no fact **#{fact_id}**. `/fact search` shows each fact's number."
+    """Also the answer for another server's fact: its id tells nothing about it."""
+    return (
+        f"There is no fact **#{fact_id}** in this server. `/fact search` shows each fact's number."
+    )
 
 
 def fact_from_data_file(fact_id: int) -> str:

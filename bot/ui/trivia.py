@@ -3,7 +3,8 @@
 All of trivia's user-facing text lives here. Answer buttons are discord.py dynamic items whose
 ``custom_id`` is ``trivia:<game id>:<question index>:<letter>``, so a click is routed even
 after a restart, when the game is gone, and gets "This game has ended." instead of Discord's
-"This interaction failed".
+"This interaction failed". :func:`answer_button_for` binds the class to the running games that
+answer its clicks; the unbound :class:`AnswerButton` knows no game.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 import discord
 
@@ -273,11 +274,14 @@ def render_score(totals: PlayerTotals, rank: LeaderboardRow | None) -> discord.E
 
 
 class AnswerSink(Protocol):
-    """What a click is handed to: the bot's running games (``bot.trivia``)."""
+    """What a click is handed to: the process's running games."""
 
     def answer(
-        self, game_id: int, question_index: int, choice_index: int, user_id: int, now_at: datetime
+        self, game_id: int, question_index: int, choice_index: int, user_id: int
     ) -> AnswerOutcome | None: ...
+
+
+ANSWER_TEMPLATE = r"trivia:(?P<game>[0-9]{1,19}):(?P<question>[0-9]{1,3}):(?P<choice>[A-D])"
 
 
 def answer_buttons(
@@ -286,8 +290,10 @@ def answer_buttons(
     *,
     disabled: bool = False,
     correct_index: int | None = None,
+    button: type[AnswerButton] | None = None,
 ) -> discord.ui.View:
-    """Buttons A-D; after the reveal disabled, with the right one in green."""
+    """Buttons A-D (of the ``button`` class); after the reveal disabled, the right one green."""
+    button_class = button or AnswerButton
     view = discord.ui.View(timeout=None)
     for index in range(len(LETTERS)):
         style = (
@@ -297,14 +303,16 @@ def answer_buttons(
             if disabled
             else discord.ButtonStyle.primary
         )
-        view.add_item(AnswerButton(game_id, question_index, index, style, disabled))
+        view.add_item(button_class(game_id, question_index, index, style, disabled))
     return view
 
 
 class AnswerButton(
-    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
-    template=r"trivia:(?P<game>[0-9]{1,19}):(?P<question>[0-9]{1,3}):(?P<choice>[A-D])",
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=ANSWER_TEMPLATE
 ):
+    sink: ClassVar[AnswerSink | None] = None
+    """Where clicks go; None (this class) answers every click "This game has ended"."""
+
     def __init__(
         self,
         game_id: int,
@@ -337,16 +345,24 @@ class AnswerButton(
         return cls(int(match["game"]), int(match["question"]), LETTERS.index(match["choice"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        sink: AnswerSink | None = getattr(interaction.client, "trivia", None)
+        sink = type(self).sink
         outcome = None
         if sink is not None:
             outcome = sink.answer(
-                self.game_id,
-                self.question_index,
-                self.choice_index,
-                interaction.user.id,
-                discord.utils.utcnow(),
+                self.game_id, self.question_index, self.choice_index, interaction.user.id
             )
         await interaction.response.send_message(
             answer_reply(outcome, self.choice_index), ephemeral=True
         )
+
+
+def answer_button_for(sink: AnswerSink) -> type[AnswerButton]:
+    """The answer button class whose clicks ``sink`` answers. discord.py routes a click by
+    ``custom_id`` to the class registered with the client (``add_dynamic_items``) or, once a
+    view was sent, to the class of that view's buttons: send only views of this class."""
+
+    class RoutedAnswerButton(AnswerButton, template=ANSWER_TEMPLATE):
+        pass
+
+    RoutedAnswerButton.sink = sink
+    return RoutedAnswerButton

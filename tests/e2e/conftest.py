@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from discord.ext import commands
 
 from bot.client import FanBot
 from bot.config import Settings, load_settings
+from tests.e2e.airing import in_seconds, soon_drama
 from tests.emulator import Channel, DiscordEmulator, Guild, User
 from tests.emulator.baseline import RunningBot, make_baseline_bot, start_bot
 
@@ -149,3 +151,30 @@ async def fanbot_runner(
 async def fanbot(fanbot_runner: FanbotRunner) -> FanBot:
     """Drama Fanbot, started, ready and with its commands synced."""
     return await fanbot_runner.start()
+
+
+# -- announcements: a drama airing seconds from now, and a server admin ----------------------
+
+
+@pytest.fixture
+def airs_at() -> datetime:
+    """When the test drama's first episode airs; a module overrides it for more lead time."""
+    return in_seconds(6)  # room for start-up and the slash commands on a busy machine
+
+
+@pytest.fixture
+async def admin(emulator: DiscordEmulator, fans: Fans) -> User:
+    """A member of the fans' server with Manage Server."""
+    return emulator.add_user("mod", guild=fans.guild, manage_guild=True)
+
+
+@pytest.fixture
+async def runner(
+    emulator: DiscordEmulator, fans: Fans, tmp_path: Path, airs_at: datetime
+) -> AsyncIterator[FanbotRunner]:
+    """The bot, started, with "Soon Drama" airing at ``airs_at`` and a week later."""
+    data = soon_drama(tmp_path / "dramas", airs_at, airs_at + timedelta(days=7))
+    runner = FanbotRunner(emulator, fanbot_settings(emulator, tmp_path, data))
+    await runner.start()
+    yield runner
+    await runner.stop()

@@ -3,36 +3,18 @@ roles that cannot ping, another server's plans, deleted channels and roles, leav
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 
-from tests.e2e.airing import eventually, in_seconds, second_server, soon_drama, subscribe
-from tests.e2e.conftest import FanbotRunner, Fans, fanbot_settings
+from tests.e2e.airing import eventually, in_seconds, second_server, subscribe
+from tests.e2e.conftest import FanbotRunner, Fans
 from tests.emulator import DiscordEmulator, User
-
-
-@pytest.fixture
-async def admin(emulator: DiscordEmulator, fans: Fans) -> User:
-    return emulator.add_user("mod", guild=fans.guild, manage_guild=True)
 
 
 @pytest.fixture
 def airs_at() -> datetime:
     return in_seconds(3600)
-
-
-@pytest.fixture
-async def runner(
-    emulator: DiscordEmulator, fans: Fans, tmp_path: Path, airs_at: datetime
-) -> AsyncIterator[FanbotRunner]:
-    data = soon_drama(tmp_path / "dramas", airs_at, airs_at + timedelta(days=7))
-    runner = FanbotRunner(emulator, fanbot_settings(emulator, tmp_path, data))
-    await runner.start()
-    yield runner
-    await runner.stop()
 
 
 def fields(reply_embed: dict[str, object]) -> dict[str, str]:

@@ -7,7 +7,6 @@ seconds), so the real scheduler fires while the test watches the emulator.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -28,30 +27,6 @@ from tests.e2e.airing import (
 )
 from tests.e2e.conftest import FanbotRunner, Fans, fanbot_settings
 from tests.emulator import DiscordEmulator, User
-
-# Room for start-up and the slash commands before air time, on a busy machine.
-LEAD_IN = timedelta(seconds=5)
-
-
-@pytest.fixture
-async def admin(emulator: DiscordEmulator, fans: Fans) -> User:
-    return emulator.add_user("mod", guild=fans.guild, manage_guild=True)
-
-
-@pytest.fixture
-def airs_at() -> datetime:
-    return in_seconds(LEAD_IN.total_seconds() + 1)
-
-
-@pytest.fixture
-async def runner(
-    emulator: DiscordEmulator, fans: Fans, tmp_path: Path, airs_at: datetime
-) -> AsyncIterator[FanbotRunner]:
-    data = soon_drama(tmp_path / "dramas", airs_at, airs_at + timedelta(days=7))
-    runner = FanbotRunner(emulator, fanbot_settings(emulator, tmp_path, data))
-    await runner.start()
-    yield runner
-    await runner.stop()
 
 
 async def test_an_episode_is_announced_once_in_every_subscribed_server_with_its_role_ping(

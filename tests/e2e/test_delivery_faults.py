@@ -7,9 +7,7 @@ the emulator, which answers the failures Discord answers.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -27,35 +25,18 @@ from tests.e2e.airing import (
     posts,
     second_server,
     settled,
-    soon_drama,
     subscribe,
     until,
 )
-from tests.e2e.conftest import FanbotRunner, Fans, fanbot_settings
+from tests.e2e.conftest import FanbotRunner, Fans
 from tests.emulator import Channel, DiscordEmulator, User
 
 TITLE = "Episode 1 of Soon Drama is out now!"
 
 
 @pytest.fixture
-async def admin(emulator: DiscordEmulator, fans: Fans) -> User:
-    return emulator.add_user("mod", guild=fans.guild, manage_guild=True)
-
-
-@pytest.fixture
 def airs_at() -> datetime:
     return in_seconds(8)  # room to subscribe a few servers on a busy machine
-
-
-@pytest.fixture
-async def runner(
-    emulator: DiscordEmulator, fans: Fans, tmp_path: Path, airs_at: datetime
-) -> AsyncIterator[FanbotRunner]:
-    data = soon_drama(tmp_path / "dramas", airs_at, airs_at + timedelta(days=7))
-    runner = FanbotRunner(emulator, fanbot_settings(emulator, tmp_path, data))
-    await runner.start()
-    yield runner
-    await runner.stop()
 
 
 async def servers(emulator: DiscordEmulator, runner: FanbotRunner, count: int) -> list[Channel]:

@@ -257,20 +257,35 @@ async def test_typed_answers_score_when_the_operator_enabled_message_content(
     settings = fanbot_settings(emulator, tmp_path, SHIPPED_DATA, FANBOT_MESSAGE_CONTENT="true")
     runner = FanbotRunner(emulator, settings)
     bot = await runner.start()
+    alice = fans.alice
     try:
         start = await emulator.slash(
-            fans.alice, "/trivia start", questions=1, seconds=SECONDS, mode="typed"
+            alice, "/trivia start", questions=1, seconds=SECONDS, mode="typed"
         )
         assert not start.ephemeral and "type your answer" in (start.content or "")
         first = await question(emulator, bot, fans, 1, 1)
         assert first.components == []
-        game = session_in(bot, fans).game
-        asked = game.current_question
+        asked = session_in(bot, fans).game.current_question
         assert asked is not None
         await emulator.say(bob, fans.general, "good luck everyone")  # chat, not a guess
-        await emulator.say(fans.alice, fans.general, asked.answer.lower())
-        await eventually(lambda: game.answered(fans.alice.id) == asked.correct_index)
-        assert game.answered(bob.id) is None
+        await emulator.say(alice, fans.general, asked.answer.lower())
+
+        await emulator.wait_until(
+            lambda: "The answer was" in description(first), timeout=REVEAL_TIMEOUT
+        )
+        got_it = field(first.embeds[0], "Got it")
+        assert f"<@{alice.id}> +" in got_it and f"<@{bob.id}>" not in got_it
+        assert str(first.embeds[0]["footer"]["text"]).startswith("1 answer:")  # bob's chat
+        board = await emulator.wait_for_message(fans.general, "Game over")
+        won = points_of(board, alice)
+        assert won >= 10
+        assert f"<@{bob.id}>" not in description(board)
+
+        alice_score = await emulator.slash(bob, "/trivia score", user=alice)
+        assert field(alice_score.embeds[0], "Points") == str(won)
+        assert field(alice_score.embeds[0], "Correct answers") == "1 of 1"
+        bob_score = await emulator.slash(bob, "/trivia score")
+        assert "hasn't played trivia in this server yet" in str(bob_score.embeds[0]["description"])
     finally:
         await runner.stop()
     assert emulator.errors == []

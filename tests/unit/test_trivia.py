@@ -285,8 +285,11 @@ def test_choices_are_shuffled_so_the_correct_letter_varies_across_seeds() -> Non
     assert len(curated_letters) >= 3
 
 
-def test_the_same_seed_gives_the_same_game() -> None:
-    assert pick_questions(pool(5), 10, Random(9)) == pick_questions(pool(5), 10, Random(9))
+def test_the_same_seed_gives_the_same_game_and_another_seed_another() -> None:
+    game = pick_questions(pool(5), 10, Random(9))
+    assert len(game) == 10
+    assert pick_questions(pool(5), 10, Random(9)) == game
+    assert pick_questions(pool(5), 10, Random(10)) != game
 
 
 # ---------------------------------------------------------------------------------- scoring
