@@ -28,6 +28,7 @@ from bot.domain.announcements import (
     Claim,
     DeliveryKey,
     DeliveryState,
+    LateReason,
     Owed,
     PlannedJob,
     Subscription,
@@ -66,6 +67,8 @@ LOOK_BACK = timedelta(minutes=5)
 # reminders up to a day ahead (the longest lead).
 CATCH_UP_HORIZON = timedelta(days=7)
 LONGEST_LEAD = timedelta(days=1)
+# Retries woken by a post that went through spread over up to this long.
+WAKE_SPREAD_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,9 @@ class Delivery:
     due_at: datetime
     to: Destination
     render: Callable[[Lateness | None], OutgoingPost]
-    caught_up: bool = False  # owed by a start-up, not posted by its job
+    # Why a post that is not its job's could be late: the bot was offline (a start-up's
+    # catch-up), or the episode moved into the past (an import's); None for a job's post.
+    cause: LateReason | None = None
 
 
 class Announcer:
@@ -159,10 +164,14 @@ class Announcer:
             [self._to_server(s, drama, episode, count, job.kind, job.run_at) for s in subscriptions]
         )
 
-    async def catch_up(self) -> None:
-        """Post what fell due while the bot was away (within the window), record older misses,
-        and finish what a process that is gone left claimed: airings, reminders and DMs."""
+    async def catch_up(self, *, at_start: bool) -> None:
+        """Post what fell due and was not posted (within the window), record older misses,
+        and finish what a process that is gone left claimed: airings, reminders and DMs.
+
+        At start that is what fell due while the bot was away; after an import, episodes
+        moved to an instant already past."""
         self._track()
+        cause = LateReason.OFFLINE if at_start else LateReason.MOVED
         now_at = self._clock.now()
         recent = [
             e
@@ -186,21 +195,25 @@ class Announcer:
                 miss.key.target_id,
                 miss.due_at,
             )
-            await self._store.settle(
-                miss.key, DeliveryState.MISSED, now_at, error="bot was offline"
-            )
-        deliveries = [d for d in (self._owed_delivery(o) for o in owed.post) if d is not None]
+            # Claimed first, so a live process's delivery (still retrying) is left alone.
+            if await self._store.claim(miss.key, now_at) is not Claim.TAKEN:
+                await self._store.settle(
+                    miss.key, DeliveryState.MISSED, now_at, error="bot was offline"
+                )
+        deliveries = [
+            d for d in (self._owed_delivery(o, cause) for o in owed.post) if d is not None
+        ]
         await self._fan_out(deliveries)
 
-    def _owed_delivery(self, owed: Owed) -> Awaitable[None] | None:
+    def _owed_delivery(self, owed: Owed, cause: LateReason) -> Awaitable[None] | None:
         found = self._episode(owed.key.drama_slug, owed.key.episode_number)
         if found is None:
             return None
         drama, episode, count = found
         if owed.subscription is None:
-            return self._direct(owed.key.target_id, drama, episode, count, owed.due_at, True)
+            return self._direct(owed.key.target_id, drama, episode, count, owed.due_at, cause)
         return self._to_server(
-            owed.subscription, drama, episode, count, owed.key.kind, owed.due_at, True
+            owed.subscription, drama, episode, count, owed.key.kind, owed.due_at, cause
         )
 
     async def _fan_out(self, sends: Sequence[Awaitable[None]]) -> None:
@@ -217,7 +230,7 @@ class Announcer:
         count: int,
         kind: AnnouncementKind,
         due_at: datetime,
-        caught_up: bool = False,
+        cause: LateReason | None = None,
     ) -> Awaitable[None]:
         key = DeliveryKey(subscription.guild_id, drama.slug, episode.number, kind)
         marker = delivery_marker(key)
@@ -232,7 +245,7 @@ class Announcer:
             )
 
         to = Destination.channel(subscription.guild_id, subscription.channel_id)
-        return self._deliver(Delivery(key, due_at, to, render, caught_up))
+        return self._deliver(Delivery(key, due_at, to, render, cause))
 
     def _direct(
         self,
@@ -241,7 +254,7 @@ class Announcer:
         episode: Episode,
         count: int,
         due_at: datetime,
-        caught_up: bool = False,
+        cause: LateReason | None = None,
     ) -> Awaitable[None]:
         key = DeliveryKey(user_id, drama.slug, episode.number, AnnouncementKind.DIRECT)
         marker = delivery_marker(key)
@@ -249,7 +262,7 @@ class Announcer:
         def render(late: Lateness | None) -> OutgoingPost:
             return OutgoingPost(render_direct_reminder(drama, episode, count, marker=marker))
 
-        return self._deliver(Delivery(key, due_at, Destination.direct(user_id), render, caught_up))
+        return self._deliver(Delivery(key, due_at, Destination.direct(user_id), render, cause))
 
     # -- one delivery: claim, (look,) post, settle ----------------------------------------
 
@@ -260,6 +273,7 @@ class Announcer:
         look_first = False
         while True:
             failure: DeliveryFailed
+            found: int | None = None
             try:
                 async with self._slots:
                     if not claimed:
@@ -267,27 +281,38 @@ class Announcer:
                         if claim is Claim.TAKEN:
                             return
                         claimed, look_first = True, claim is Claim.RESEND
-                    if look_first and await self._found_earlier(delivery):
+                    elif not await self._store.still_ours(delivery.key, self._clock.now()):
+                        log.warning("%s: taken over by another bot; stopping", delivery.key)
                         return
-                    post = delivery.render(self._lateness(delivery, attempts))
-                    message_id = await self._messenger.post(
-                        delivery.to, post, nonce=delivery.key.nonce
-                    )
+                    if look_first:
+                        found = await self._earlier_post(delivery)
+                    if found is None:
+                        post = delivery.render(self._lateness(delivery, attempts))
+                        message_id = await self._messenger.post(
+                            delivery.to, post, nonce=delivery.key.nonce
+                        )
             except DeliveryFailed as error:
                 failure = error
             except StoreBusy as error:
                 failure = DeliveryFailed(Problem.DATABASE_BUSY, str(error))
             else:
+                if found is not None:
+                    log.info(
+                        "%s: found the earlier post %s; not posting again", delivery.key, found
+                    )
+                    await self._settle(delivery, DeliveryState.SENT, deadline_at, message_id=found)
+                    return
                 self._recovered.set()
                 self._recovered = asyncio.Event()
-                await self._settle(delivery, DeliveryState.SENT, message_id=message_id)
+                await self._settle(delivery, DeliveryState.SENT, deadline_at, message_id=message_id)
                 return
             if failure.problem is Problem.DELETED:  # posted, then removed in the server
                 log.info("%s: the earlier post was deleted; not posting again", delivery.key)
-                await self._settle(delivery, DeliveryState.SENT, error=failure_reason(failure))
+                error_text = failure_reason(failure)
+                await self._settle(delivery, DeliveryState.SENT, deadline_at, error=error_text)
                 return
             if failure.kind is FailureKind.PERMANENT:
-                await self._fail(delivery, failure, attempts + 1)
+                await self._fail(delivery, failure, attempts + 1, deadline_at)
                 return
             attempts += 1
             look_first = look_first or failure.ambiguous
@@ -295,7 +320,7 @@ class Announcer:
                 attempts, self._clock.now(), deadline_at, self._rng
             )
             if retry_at is None:
-                await self._fail(delivery, failure, attempts, window_closed=True)
+                await self._fail(delivery, failure, attempts, deadline_at, window_closed=True)
                 return
             log.warning(
                 "%s to %s failed (attempt %d: %s); retrying at %s",
@@ -307,17 +332,26 @@ class Announcer:
             )
             if claimed:
                 await self._record_attempt(delivery, failure)
-            await self._wait_to_retry(retry_at)
+            # A 429 is Discord asking this bot to slow down: it waits its full backoff.
+            await self._wait_to_retry(retry_at, wake=failure.problem is not Problem.RATE_LIMITED)
 
-    async def _wait_to_retry(self, retry_at: datetime) -> None:
-        """Until ``retry_at``, or until another post goes through, whichever comes first."""
+    async def _wait_to_retry(self, retry_at: datetime, *, wake: bool) -> None:
+        """Until ``retry_at``, or (``wake``) soon after another post goes through: then
+        Discord answers again, and waiting out a minute's backoff would only make it late.
+        The wake-up is spread over a moment so the waiting servers do not return together."""
         recovered = self._recovered
         delay = max(0.0, (retry_at - self._clock.now()).total_seconds())
-        with contextlib.suppress(TimeoutError):
+        if not wake:
+            await asyncio.sleep(delay)
+            return
+        try:
             await asyncio.wait_for(recovered.wait(), delay)
+        except TimeoutError:
+            return
+        await asyncio.sleep(self._rng.uniform(0, min(delay, WAKE_SPREAD_SECONDS)))
 
-    async def _found_earlier(self, delivery: Delivery) -> bool:
-        """True (and settled) when the bot's earlier post of this delivery is in the channel."""
+    async def _earlier_post(self, delivery: Delivery) -> int | None:
+        """The id of the bot's earlier post of this delivery in the channel, if it is there."""
         if not self._messenger.can_read_history(delivery.to):
             log.warning(
                 "%s: cannot read the history of %s to check for an earlier post; posting"
@@ -325,21 +359,14 @@ class Announcer:
                 _describe(delivery.key),
                 delivery.to,
             )
-            return False
-        found = await self._messenger.find_post(
+            return None
+        return await self._messenger.find_post(
             delivery.to, delivery_marker(delivery.key), delivery.due_at - LOOK_BACK
         )
-        if found is None:
-            return False
-        log.info("%s: found the earlier post %s; not posting again", _describe(delivery.key), found)
-        await self._settle(delivery, DeliveryState.SENT, message_id=found)
-        return True
 
     def _lateness(self, delivery: Delivery, attempts: int) -> Lateness | None:
         now_at = self._clock.now()
-        reason = late_reason(
-            delivery.due_at, now_at, caught_up=delivery.caught_up, retried=attempts > 0
-        )
+        reason = late_reason(delivery.due_at, now_at, cause=delivery.cause, retried=attempts > 0)
         if reason is None:
             return None
         return Lateness(reason, (now_at - delivery.due_at).total_seconds())
@@ -353,12 +380,13 @@ class Announcer:
         self,
         delivery: Delivery,
         state: DeliveryState,
+        deadline_at: datetime,
         *,
         message_id: int | None = None,
         error: str | None = None,
     ) -> None:
-        """Write the outcome, waiting out a busy database; if it never frees, the claim stays
-        and the next start finds the post by its marker."""
+        """Write the outcome, waiting out a busy database until the deadline; after that the
+        claim stays, and the next start finds the post by its marker."""
         attempts = 0
         while True:
             try:
@@ -373,15 +401,21 @@ class Announcer:
                 return
             except StoreBusy as busy:
                 attempts += 1
-                delay = self._retry.delay(attempts, self._rng)
-                log.warning("%s: %s; settling again in %.1f s", delivery.key, busy, delay)
-                await asyncio.sleep(delay)
+                retry_at = self._retry.next_attempt_at(
+                    attempts, self._clock.now(), deadline_at, self._rng
+                )
+                if retry_at is None:
+                    log.error("%s: could not record %s: %s", delivery.key, state.value, busy)
+                    return
+                log.warning("%s: %s; recording it again at %s", delivery.key, busy, retry_at)
+                await asyncio.sleep((retry_at - self._clock.now()).total_seconds())
 
     async def _fail(
         self,
         delivery: Delivery,
         failure: DeliveryFailed,
         attempts: int,
+        deadline_at: datetime,
         *,
         window_closed: bool = False,
     ) -> None:
@@ -390,7 +424,7 @@ class Announcer:
         if window_closed:
             reason = gave_up(reason, attempts)
         log.warning("%s to %s failed for good: %s", _describe(key), to, reason)
-        await self._settle(delivery, DeliveryState.FAILED, error=reason)
+        await self._settle(delivery, DeliveryState.FAILED, deadline_at, error=reason)
         now_at = self._clock.now()
         try:
             if to.user_id is not None:

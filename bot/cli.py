@@ -129,6 +129,16 @@ async def run_bot(settings: Settings, *, sync_only: bool = False) -> int:
     except LockRefused as refused:
         print(f"fanbot: {refused}", file=sys.stderr)
         return EXIT_SETUP
+    except (StoreError, ConfigError):
+        raise  # one line each, from main()
+    except Exception as error:  # a bug, or Discord failing in a way not handled above
+        log.debug("the bot stopped on an unexpected error", exc_info=error)
+        print(
+            f"fanbot: stopped by an unexpected error: {type(error).__name__}: {error}"
+            " (FANBOT_LOG_LEVEL=DEBUG logs the traceback)",
+            file=sys.stderr,
+        )
+        return EXIT_PROBLEMS
     finally:
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.remove_signal_handler(signum)

@@ -22,13 +22,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.announcer import Announcer
+from bot.announcer import DRAIN_SECONDS, Announcer
 from bot.catalogue import Catalogue
 from bot.config import Settings
 from bot.data.importer import FileOutcome, import_files
 from bot.discord_pacing import pace_requests
 from bot.domain.clock import Clock, SystemClock
-from bot.messenger import DiscordMessenger
+from bot.messenger import NETWORK_ERRORS, DiscordMessenger
 from bot.scheduling import AiringScheduler
 from bot.store import Store, StoreError
 from bot.store.instance_lock import InstanceLock
@@ -136,7 +136,13 @@ class FanBot(commands.Bot):
             path, lease = self.settings.database_path, self.settings.lock_lease
             self._store = await Store.open(path, lock_lease=lease)
             if not self.sync_only:  # `fanbot sync` may run beside the bot
-                await self._store.lock.acquire(self.clock.now())
+                try:
+                    await self._store.lock.acquire(self.clock.now())
+                except sqlite3.OperationalError as error:  # e.g. a long `fanbot import`
+                    raise StoreError(
+                        f"{path} is busy ({error}): another program is writing to it;"
+                        " start the bot again when it is done"
+                    ) from error
                 self.run_in_background(self._keep_lock(self._store.lock, lease / 3))
         return self._store
 
@@ -186,16 +192,21 @@ class FanBot(commands.Bot):
         self.add_dynamic_items(PageButton, self._trivia.answer_button)
         for extension in COG_EXTENSIONS:
             await self.load_extension(extension)
-        await self.sync_commands(force=self.sync_only)
         if self.sync_only:
+            await self.sync_commands(force=True)
             return
+        try:
+            await self.sync_commands()
+        except (discord.HTTPException, *NETWORK_ERRORS) as error:
+            # The commands Discord already has keep working; the next start syncs again.
+            log.warning("could not sync slash commands (%s); the next start tries again", error)
         catchup = timedelta(minutes=self.settings.catchup_minutes)
         self._airing = AiringScheduler(
             self._store, self._catalogue, self.announcer, catchup, self.clock
         )
         self._airing.start()
         await self._airing.replan()
-        self.run_in_background(self.announcer.catch_up())
+        self.run_in_background(self.announcer.catch_up(at_start=True))
         interrupted = await self.trivia.running_in_store()
         if interrupted:
             self.run_in_background(self.trivia.settle_interrupted(interrupted))
@@ -219,7 +230,7 @@ class FanBot(commands.Bot):
         if self._airing is not None:
             await self._airing.replan()
             # An episode moved to an instant already past is owed now, not never.
-            self.run_in_background(self.announcer.catch_up())
+            self.run_in_background(self.announcer.catch_up(at_start=False))
         return outcomes
 
     def _sync_scope(self) -> discord.Object | None:
@@ -285,8 +296,8 @@ class FanBot(commands.Bot):
         self.pagers.close()
         if self._airing is not None:
             self._airing.pause()
-        if self._announcer is not None:
-            await self._announcer.drain()
+        if self._announcer is not None:  # a bot that lost its lock must not send on
+            await self._announcer.drain(0 if self.lost_lock else DRAIN_SECONDS)
         if self._trivia is not None:
             await self._trivia.close()
         if self._airing is not None:

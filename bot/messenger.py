@@ -24,8 +24,6 @@ log = logging.getLogger(__name__)
 
 # One request that never answers must not hold a delivery forever.
 REQUEST_TIMEOUT_SECONDS = 30.0
-# How far the look for an earlier post reads (100 messages a page, oldest first).
-HISTORY_LIMIT = 500
 # Discord's error codes the bot tells apart.
 UNKNOWN_CHANNEL = 10003
 UNKNOWN_MESSAGE = 10008
@@ -82,7 +80,10 @@ def problem_of(error: BaseException) -> DeliveryFailed:
     if isinstance(error, discord.NotFound):
         if error.code == UNKNOWN_MESSAGE:  # a nonce whose first post was since deleted
             return DeliveryFailed(Problem.DELETED, error.text, status=error.status)
-        return DeliveryFailed(Problem.CHANNEL_GONE, error.text, status=error.status)
+        if error.code == UNKNOWN_CHANNEL:
+            return DeliveryFailed(Problem.CHANNEL_GONE, error.text, status=error.status)
+        # Another 404 (an unknown guild or user, a proxy's page) ends nothing.
+        return DeliveryFailed(Problem.REJECTED, error.text, status=error.status)
     if isinstance(error, discord.DiscordServerError):
         return DeliveryFailed(Problem.DISCORD_ERROR, error.text, status=error.status)
     if isinstance(error, discord.HTTPException):
@@ -128,9 +129,9 @@ class DiscordMessenger:
         try:
             async with asyncio.timeout(REQUEST_TIMEOUT_SECONDS):
                 channel = await self._messageable(to)
-                async for message in channel.history(
-                    limit=HISTORY_LIMIT, after=after_at, oldest_first=True
-                ):
+                # Every message since ``after_at`` (a page of 100 a request), however busy the
+                # channel: stopping early could miss the post and post it twice.
+                async for message in channel.history(limit=None, after=after_at, oldest_first=True):
                     if message.author.id == me.id and marker in _visible_text(message):
                         return message.id
         except (discord.HTTPException, *NETWORK_ERRORS) as error:

@@ -175,6 +175,23 @@ class Announce(
     # -- what a server removes ends or flags what used it --------------------------------
 
     @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        """What changed while the bot was away: servers it was removed from end their
+        subscriptions; deleted announcement roles stop being pinged (and are flagged)."""
+        store = self.bot.store.announcements
+        present = {guild.id: guild for guild in self.bot.guilds}
+        gone = {s.guild_id for s in await store.subscriptions()} - set(present)
+        for guild_id in sorted(gone):
+            count = await store.unsubscribe(guild_id, None)
+            log.info("no longer in guild %s: ended %d announcement subscriptions", guild_id, count)
+        for guild_id, role_id in (await store.announce_roles()).items():
+            guild = present.get(guild_id)
+            if guild is not None and not guild.unavailable and guild.get_role(role_id) is None:
+                await self._forget_role(guild_id, role_id)
+        if gone:
+            await self.bot.airing.replan()
+
+    @commands.Cog.listener()
     async def on_guild_remove(self, guild: discord.Guild) -> None:
         """The bot left (or was removed from) a server: stop announcing there."""
         count = await self.bot.store.announcements.unsubscribe(guild.id, None)
@@ -194,10 +211,13 @@ class Announce(
 
     @commands.Cog.listener()
     async def on_guild_role_delete(self, role: discord.Role) -> None:
+        await self._forget_role(role.guild.id, role.id)
+
+    async def _forget_role(self, guild_id: int, role_id: int) -> None:
         store = self.bot.store.announcements
-        if await store.clear_role(role.guild.id, role.id, self.bot.clock.now()):
-            await store.record_failure(role.guild.id, role_deleted(), self.bot.clock.now())
-            log.info("announcement role %s deleted in guild %s", role.id, role.guild.id)
+        if await store.clear_role(guild_id, role_id, self.bot.clock.now()):
+            await store.record_failure(guild_id, role_deleted(), self.bot.clock.now())
+            log.info("announcement role %s deleted in guild %s", role_id, guild_id)
 
 
 async def setup(bot: FanBot) -> None:

@@ -124,6 +124,7 @@ class LateReason(StrEnum):
     """Why a post comes a minute or more after its time, as the post itself says."""
 
     OFFLINE = "offline"  # the bot was not running at air time (a catch-up after a start)
+    MOVED = "moved"  # the episode's time was changed to an instant already past
     DISCORD_TROUBLE = "discord trouble"  # Discord failed and the post was retried
     QUEUED = "queued"  # many servers at once: it waited its turn under the rate limit
 
@@ -132,13 +133,14 @@ LATE_AFTER = timedelta(minutes=1)
 
 
 def late_reason(
-    due_at: datetime, sent_at: datetime, *, caught_up: bool, retried: bool
+    due_at: datetime, sent_at: datetime, *, cause: LateReason | None, retried: bool
 ) -> LateReason | None:
-    """The real reason a post is late, or None when it is on time."""
+    """The real reason a post is late, or None when it is on time. ``cause`` is what made
+    the post owed late (a start-up's or an import's catch-up), None for a job's post."""
     if sent_at - due_at < LATE_AFTER:
         return None
-    if caught_up:
-        return LateReason.OFFLINE
+    if cause is not None:
+        return cause
     if retried:
         return LateReason.DISCORD_TROUBLE
     return LateReason.QUEUED

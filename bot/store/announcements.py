@@ -156,6 +156,14 @@ class AnnouncementStore:
             )
         return ended
 
+    async def announce_roles(self) -> dict[int, int]:
+        """Every server's announcement role: {guild id: role id}."""
+        rows = await self._db.fetch_all(
+            "SELECT guild_id, announce_role_id FROM guild_settings"
+            " WHERE announce_role_id IS NOT NULL"
+        )
+        return {row[0]: row[1] for row in rows}
+
     async def clear_role(self, guild_id: int, role_id: int, now_at: datetime) -> bool:
         """The role was deleted: stop pinging it; True when it was the announcement role."""
         async with self._writing() as conn:
@@ -245,6 +253,17 @@ class AnnouncementStore:
             )
             return Claim.RESEND if cursor.rowcount == 1 else Claim.TAKEN
 
+    async def still_ours(self, key: DeliveryKey, now_at: datetime) -> bool:
+        """Before a retry: is the claim still this process's? (Another bot took it over when
+        this one lost its instance lock.) Refreshes the claim's time."""
+        async with self._writing() as conn:
+            cursor = await conn.execute(
+                "UPDATE deliveries SET claimed_at = ? WHERE target_id = ? AND drama_slug = ?"
+                " AND episode_number = ? AND kind = ? AND state = 'claimed' AND claimed_by = ?",
+                (instant_to_db(now_at), *_key_values(key), self._run_id),
+            )
+            return cursor.rowcount == 1
+
     async def record_attempt(self, key: DeliveryKey, error: str) -> int:
         """A transient failure of this process's claim; returns the attempts so far."""
         async with self._writing() as conn:
@@ -268,14 +287,17 @@ class AnnouncementStore:
         error: str | None = None,
     ) -> None:
         async with self._writing() as conn:
-            await conn.execute(
+            cursor = await conn.execute(
                 "INSERT INTO deliveries (target_id, drama_slug, episode_number, kind, state,"
                 " claimed_at, claimed_by, settled_at, channel_id, message_id, error)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (target_id, drama_slug, episode_number, kind) DO UPDATE SET"
                 " state = excluded.state, settled_at = excluded.settled_at,"
                 " channel_id = excluded.channel_id, message_id = excluded.message_id,"
-                " error = excluded.error",
+                " error = excluded.error"
+                # Only the claimant settles: not a bot whose claim was taken over.
+                " WHERE deliveries.state = 'claimed'"
+                " AND deliveries.claimed_by = excluded.claimed_by",
                 (
                     *_key_values(key),
                     state.value,
@@ -287,6 +309,8 @@ class AnnouncementStore:
                     error,
                 ),
             )
+            if cursor.rowcount == 0:
+                return  # taken over: the new claimant settles it
             if state is DeliveryState.SENT and key.kind is not AnnouncementKind.DIRECT:
                 # A post that went through makes an older failure stale in /announce status.
                 await conn.execute(
@@ -315,8 +339,10 @@ class AnnouncementStore:
         """This server's deliveries not settled yet: key, attempts and the last error."""
         rows = await self._db.fetch_all(
             "SELECT * FROM deliveries WHERE state = 'claimed' AND target_id = ?"
-            " AND kind != 'direct' ORDER BY claimed_at",
-            (guild_id,),
+            " AND kind != 'direct'"
+            " AND (claimed_by = ? OR claimed_by IN (SELECT run_id FROM instance_locks))"
+            " ORDER BY claimed_at",
+            (guild_id, self._run_id),
         )
         return [(_key(r), r["attempts"], r["last_error"]) for r in rows]
 

@@ -162,11 +162,16 @@ class Database:
         """``BEGIN IMMEDIATE`` ... ``COMMIT``, or ``ROLLBACK`` on any exception."""
         connection = self._writer
         async with self._write_lock:
-            await connection.execute("BEGIN IMMEDIATE")
             try:
+                # Inside the try: a task cancelled while BEGIN waits on the busy timeout still
+                # has it run in aiosqlite's thread, and the open transaction must be undone.
+                await connection.execute("BEGIN IMMEDIATE")
                 yield connection
             except BaseException:
-                await connection.execute("ROLLBACK")
+                # Queued after the BEGIN, so it runs even when BEGIN has not run yet; "no
+                # transaction is active" when BEGIN itself failed.
+                with suppress(sqlite3.OperationalError):
+                    await asyncio.shield(connection.execute("ROLLBACK"))
                 raise
             await connection.execute("COMMIT")
             self.generation += 1

@@ -9,7 +9,9 @@ Take-over rule (:meth:`SqliteInstanceLock.acquire`): the holder's lease may be t
 
 - its heartbeat is older than the lease (it stopped renewing: dead, frozen, or on another
   host that went away), or
-- it runs on this host and its pid is not alive (killed with SIGKILL: taken over at once).
+- it runs on this host and its pid is not alive (killed with SIGKILL: taken over at once),
+  or its pid is this process's own under another run id (a restarted container, where the
+  bot is pid 1 every time: the old holder cannot be alive, this pid is us).
 
 A pid that is alive is trusted as the holder, even if the pid was reused by another program
 after the holder died: such a lock is then taken over only when its lease runs out. That
@@ -163,7 +165,11 @@ class SqliteInstanceLock:
     def _may_take_over(self, holder: LockHolder, now_at: datetime) -> bool:
         if holder.heartbeat_at < now_at - self.lease:
             return True
-        return holder.host == self.host and not pid_is_alive(holder.pid)
+        if holder.host != self.host:
+            return False
+        # Our own pid on our host, under another run id: the holder was this pid before a
+        # restart (a container's bot is pid 1 every time), so it is gone.
+        return holder.pid == self.pid or not pid_is_alive(holder.pid)
 
     async def renew(self, now_at: datetime) -> bool:
         async with self._database.transaction() as conn:

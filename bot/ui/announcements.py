@@ -37,6 +37,7 @@ def _episode_line(drama: Drama, episode: Episode, count: int) -> str:
 
 LATE_WORDS = {
     LateReason.OFFLINE: "I was offline at air time",
+    LateReason.MOVED: "the episode's time was changed after it had passed",
     LateReason.DISCORD_TROUBLE: "Discord was having trouble at air time",
     LateReason.QUEUED: "many servers were being told at once",
 }

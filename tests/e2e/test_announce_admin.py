@@ -116,3 +116,36 @@ async def test_leaving_a_server_ends_its_announcements(
 
     await eventually(ended)
     assert runner.bot.airing.planned == []  # nothing left to announce there
+
+
+async def test_a_server_that_removed_the_bot_while_it_was_down_is_forgotten_at_start(
+    runner: FanbotRunner, emulator: DiscordEmulator, fans: Fans, admin: User
+) -> None:
+    await subscribe(emulator, admin, fans.announcements)
+    await runner.stop()
+
+    emulator.remove_bot_from(fans.guild)
+    bot = await runner.start()
+
+    async def ended() -> bool:
+        return await bot.store.announcements.subscriptions() == []
+
+    await eventually(ended)
+
+
+async def test_a_role_deleted_while_the_bot_was_down_is_no_longer_pinged(
+    runner: FanbotRunner, emulator: DiscordEmulator, fans: Fans, admin: User
+) -> None:
+    ping = emulator.add_role(fans.guild, "Episode Ping")
+    await subscribe(emulator, admin, fans.announcements, ping)
+    await runner.stop()
+
+    emulator.delete_role(ping)
+    bot = await runner.start()
+
+    async def cleared() -> bool:
+        return (await bot.store.announcements.settings(fans.guild.id)).role_id is None
+
+    await eventually(cleared)
+    status = fields((await emulator.slash(admin, "/announce status")).embeds[0])
+    assert "announcement role was deleted" in status["Last failure"]

@@ -179,3 +179,34 @@ async def test_a_post_deleted_by_a_moderator_after_a_crash_is_not_posted_again(
     assert await settled(bot.store, 1) == [DeliveryState.SENT]
 
     assert posts(emulator, fans.announcements) == []
+
+
+async def test_the_look_for_an_earlier_post_reads_past_a_busy_channels_first_pages(
+    runner: FanbotRunner, emulator: DiscordEmulator, fans: Fans, admin: User, airs_at: datetime
+) -> None:
+    await subscribe(emulator, admin, fans.announcements)
+    key = await after_air_time_with_a_crashed_claim(runner, fans, airs_at)
+    for n in range(250):  # fans chatting at air time, before the post landed
+        emulator.new_message(fans.announcements, {"content": f"omg episode 1 is out {n}"})
+    first_id = earlier_post(emulator, fans.announcements, key)
+    emulator.forget_nonces()
+
+    bot = await runner.start()
+    assert await settled(bot.store, 1) == [DeliveryState.SENT]
+
+    assert posts(emulator, fans.announcements) == [TITLE]
+    assert await bot.store.announcements.deliveries() == [(key, DeliveryState.SENT, first_id)]
+
+
+async def test_a_404_that_is_not_unknown_channel_fails_the_post_but_ends_nothing(
+    runner: FanbotRunner, emulator: DiscordEmulator, fans: Fans, admin: User, airs_at: datetime
+) -> None:
+    await subscribe(emulator, admin, fans.announcements)
+    emulator.fail_for(
+        (airs_at - datetime.now(UTC)).total_seconds() + 30, 404, route_contains="/messages"
+    )
+
+    assert await settled(runner.bot.store, 1) == [DeliveryState.FAILED]
+
+    emulator.stop_failing()
+    assert len(await runner.bot.store.announcements.subscriptions()) == 1

@@ -25,6 +25,8 @@ from bot.store.instance_lock import (
 
 START_AT = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)
 LEASE = timedelta(seconds=30)
+# A process that is alive and is not this one: the test runner's parent.
+ANOTHER_LIVE_PID = os.getppid()
 
 
 @pytest.fixture
@@ -73,7 +75,7 @@ async def test_renewing_keeps_the_lease_alive_past_its_first_term(
     databases: tuple[Database, Database],
 ) -> None:
     first, second = databases
-    lock = SqliteInstanceLock(first, "run-a", lease=LEASE)
+    lock = SqliteInstanceLock(first, "run-a", lease=LEASE, pid=ANOTHER_LIVE_PID)
     await lock.acquire(START_AT)
     for beat in range(1, 7):  # 60 s of heartbeats every 10 s
         assert await lock.renew(START_AT + beat * LEASE / 3)
@@ -150,12 +152,28 @@ async def test_a_released_lock_is_free_and_a_lost_one_is_not_released_from_its_n
     await lock_b.release()  # twice is harmless
 
 
+async def test_a_lock_held_by_our_own_pid_under_another_run_is_a_restart_and_taken_over(
+    databases: tuple[Database, Database],
+) -> None:
+    """A container's bot is pid 1 at every start: a lock left by pid 1 before the restart
+    cannot belong to a live process, since pid 1 is this one."""
+    first, second = databases
+    await SqliteInstanceLock(first, "before-restart", lease=LEASE).acquire(START_AT)
+    restarted = SqliteInstanceLock(second, "after-restart", lease=LEASE)
+    await restarted.acquire(START_AT + timedelta(seconds=1))
+    holder = await restarted.holder()
+    assert holder is not None and holder.run_id == "after-restart"
+
+
 async def test_two_bots_starting_at_once_cannot_both_win(tmp_path: Path) -> None:
     path = tmp_path / "fanbot.sqlite3"
     await (await Database.open(path)).close()
     databases = [await Database.open(path) for _ in range(6)]
     try:
-        locks = [SqliteInstanceLock(db, f"run-{i}") for i, db in enumerate(databases)]
+        # Six processes, each on a host of its own: none can look at another's pid.
+        locks = [
+            SqliteInstanceLock(db, f"run-{i}", host=f"host-{i}") for i, db in enumerate(databases)
+        ]
         outcomes = await asyncio.gather(
             *(lock.acquire(START_AT) for lock in locks), return_exceptions=True
         )

@@ -168,10 +168,12 @@ def test_late_posts_say_why_and_punctual_ones_say_nothing() -> None:
     due_at = EPISODES[0].airs_at
     on_time = due_at + timedelta(seconds=59)
     late = due_at + timedelta(minutes=5)
-    assert late_reason(due_at, on_time, caught_up=True, retried=True) is None
-    assert late_reason(due_at, late, caught_up=True, retried=False) is LateReason.OFFLINE
-    assert late_reason(due_at, late, caught_up=False, retried=True) is LateReason.DISCORD_TROUBLE
-    assert late_reason(due_at, late, caught_up=False, retried=False) is LateReason.QUEUED
+    offline, moved = LateReason.OFFLINE, LateReason.MOVED
+    assert late_reason(due_at, on_time, cause=offline, retried=True) is None
+    assert late_reason(due_at, late, cause=offline, retried=False) is LateReason.OFFLINE
+    assert late_reason(due_at, late, cause=moved, retried=True) is LateReason.MOVED
+    assert late_reason(due_at, late, cause=None, retried=True) is LateReason.DISCORD_TROUBLE
+    assert late_reason(due_at, late, cause=None, retried=False) is LateReason.QUEUED
 
 
 def test_each_delivery_has_its_own_marker() -> None:
