@@ -179,3 +179,24 @@ def test_an_episode_known_only_by_its_day_has_no_announced_time() -> None:
     third = next(e for e in episodes if e.number == 3)
     assert not third.time_known and third.airs_at.date().isoformat() == "2022-04-07"
     assert all(e.time_known for e in episodes if e.number != 3)
+
+
+def test_the_shipped_soundtrack_file_tells_the_checked_truth() -> None:
+    """../shared/research/soundtrack-1-data-check.md: writer, director, Kang Woo-il's job."""
+    path = REPO / "data" / "dramas" / "soundtrack-1.yaml"
+    loaded = load_drama_file(path)
+    writer = next(c for c in loaded.credits if c.role is RoleKind.WRITER)
+    people = {p.id: p for p in loaded.people}
+    assert people[writer.person_id].name == "Ahn Sae-bom"
+    assert "안새봄" in people[writer.person_id].aliases
+    assert "Ban Ji" not in path.read_text(encoding="utf-8")
+    assert "Chae Yoon" not in path.read_text(encoding="utf-8")
+    director_facts = [f.text for f in loaded.facts if "Kim Hee-won" in f.text]
+    assert director_facts and not any(" he " in f" {t} " for t in director_facts)
+    kang = next(c for c in loaded.credits if c.character == "Kang Woo-il")
+    assert kang.description is not None and "composer" in kang.description
+    job = next(q for q in loaded.trivia if q.question == "What is Kang Woo-il's job?")
+    assert job.answer == "Composer" and "작곡가" in job.accepted
+    assert not any("producer Kang" in f.text for f in loaded.facts)
+    assert {"Soundtrack No. 1", "Why Did You Come to My House?"} <= set(loaded.drama.aliases)
+    assert all(f.source for f in loaded.facts)
