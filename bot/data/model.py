@@ -240,6 +240,9 @@ class DramaDocument(_Strict):
         str | None, Field(pattern=SOURCE_PATTERN, description="tvmaze:ID: data from TVmaze")
     ] = None
     source_url: Text200 | None = None
+    status: Annotated[Text40 | None, Field(description="the source's status: Running, Ended")] = (
+        None
+    )
     title: Text100 | None = None
     aliases: Names = Field(default_factory=list)
     country: Text8 | None = None
@@ -275,6 +278,7 @@ class DramaDocument(_Strict):
             ),
             source=self.source,
             source_url=self.source_url,
+            source_status=self.status,
         )
         return DramaFile(
             drama=drama,

@@ -66,6 +66,7 @@ class Drama:
     # Where the data comes from besides a data file: "tvmaze:62248", and the page to credit.
     source: str | None = None
     source_url: str | None = None
+    source_status: str | None = None  # the source's word: "Running", "Ended"...
 
     @property
     def names(self) -> tuple[str, ...]:
