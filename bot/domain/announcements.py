@@ -249,6 +249,26 @@ def next_announcement(
     return jobs[0].run_at if jobs else None
 
 
+@dataclass(frozen=True)
+class EpisodeMoved:
+    """An episode whose known instant changed when its source was refreshed."""
+
+    drama_slug: str
+    episode_number: int
+    old_at: datetime
+    new_at: datetime
+
+    def notice_key(self, guild_id: int) -> DeliveryKey:
+        """Told once per (server, episode, new time): the new instant is the key's variant."""
+        return DeliveryKey(
+            guild_id,
+            self.drama_slug,
+            self.episode_number,
+            AnnouncementKind.MOVED,
+            require_utc(self.new_at).isoformat(),
+        )
+
+
 def job_still_due(job: PlannedJob, episode: Episode) -> bool:
     """False when the episode moved since the job was planned (its new job announces it)."""
     if job.kind is AnnouncementKind.REMINDER:

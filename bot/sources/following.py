@@ -14,11 +14,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any, Protocol
 
 from bot.data.model import DramaDocument
 from bot.data.overlay import merge_overlay
+from bot.domain.announcements import EpisodeMoved
 from bot.domain.clock import Clock
 from bot.domain.models import DramaFile, Episode, ImportResult
 from bot.domain.schedule import build_episodes
@@ -42,22 +43,12 @@ class ShowSource(Protocol):
 
 
 @dataclass(frozen=True)
-class Moved:
-    """An episode whose instant changed in a refresh (both times known)."""
-
-    drama_slug: str
-    episode_number: int
-    old_at: datetime
-    new_at: datetime
-
-
-@dataclass(frozen=True)
 class Imported:
     """One show imported: its file, what changed, and which episodes moved."""
 
     drama_file: DramaFile
     result: ImportResult
-    moved: tuple[Moved, ...]
+    moved: tuple[EpisodeMoved, ...]
     episodes: tuple[Episode, ...]
 
 
@@ -156,7 +147,9 @@ class SourceFollower:
         return f"{slug}-{show_id}" if await self._dramas.slug_taken(slug) else slug
 
 
-def moved_episodes(before: dict[int, Episode], after: Sequence[Episode]) -> tuple[Moved, ...]:
+def moved_episodes(
+    before: dict[int, Episode], after: Sequence[Episode]
+) -> tuple[EpisodeMoved, ...]:
     """Episodes present before and after whose known time changed."""
     moved = []
     for episode in after:
@@ -167,5 +160,7 @@ def moved_episodes(before: dict[int, Episode], after: Sequence[Episode]) -> tupl
             and episode.time_known
             and old.airs_at != episode.airs_at
         ):
-            moved.append(Moved(episode.drama_slug, episode.number, old.airs_at, episode.airs_at))
+            moved.append(
+                EpisodeMoved(episode.drama_slug, episode.number, old.airs_at, episode.airs_at)
+            )
     return tuple(moved)
