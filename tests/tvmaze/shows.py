@@ -111,12 +111,17 @@ ALCHEMY_AKAS = [
 ]
 
 
-def alchemy(airs: list[datetime], *, timed: bool = True) -> dict[str, Any]:
-    """/shows/62248?embed[]=episodes&embed[]=cast&embed[]=crew&embed[]=akas."""
+def alchemy(
+    airs: list[datetime], *, timed: bool = True, untimed: frozenset[int] = frozenset()
+) -> dict[str, Any]:
+    """/shows/62248?embed[]=episodes&embed[]=cast&embed[]=crew&embed[]=akas; episodes in
+    ``untimed`` (numbers) are streaming releases with no airtime."""
     show = korean_show()
     show["status"] = "Running"
     show["_embedded"] = {
-        "episodes": [episode(show, n, at, timed=timed) for n, at in enumerate(airs, 1)],
+        "episodes": [
+            episode(show, n, at, timed=timed and n not in untimed) for n, at in enumerate(airs, 1)
+        ],
         "cast": copy.deepcopy(ALCHEMY_CAST),
         "crew": copy.deepcopy(ALCHEMY_CREW),
         "akas": copy.deepcopy(ALCHEMY_AKAS),
