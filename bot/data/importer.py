@@ -87,7 +87,8 @@ def overlays_in(folder: Path) -> dict[str, DramaDocument]:
         try:
             document = load_drama_document(path)
         except DataFileError as error:
-            log.debug("not an overlay: %s", error)
+            if "source: tvmaze:" in path.read_text(encoding="utf-8", errors="replace"):
+                log.error("overlay rejected (the source's data is used alone): %s", error)
             continue
         if document.source is not None:
             overlays[document.source] = document

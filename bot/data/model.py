@@ -367,7 +367,9 @@ def cross_problems(data: Any) -> Iterator[tuple[Loc, str]]:
         if episode.get("airs_at") is not None or episode.get("airs_on") is not None:
             timed.add(number)
     has_rule = bool(schedule.get("weekdays")) and bool(schedule.get("time"))
-    if schedule and count is not None and not has_rule and timed != set(range(1, count + 1)):
+    overlay = data.get("source") is not None  # the source lists the episodes
+    covered = timed == set(range(1, (count or 0) + 1))
+    if schedule and count is not None and not has_rule and not overlay and not covered:
         yield ("schedule",), "needs weekdays and time, or airs_at (or airs_on) for every episode"
     people: set[str] = set()
     for i, person in _items(data, "people"):
