@@ -28,6 +28,7 @@ from bot.domain.announcements import (
     Claim,
     DeliveryKey,
     DeliveryState,
+    EpisodeMoved,
     LateReason,
     Owed,
     PlannedJob,
@@ -54,6 +55,7 @@ from bot.ui.announcements import (
     render_reminder,
     role_ping,
 )
+from bot.ui.sources import render_moved
 
 log = logging.getLogger(__name__)
 
@@ -163,6 +165,33 @@ class Announcer:
         await self._fan_out(
             [self._to_server(s, drama, episode, count, job.kind, job.run_at) for s in subscriptions]
         )
+
+    async def notify_moved(self, moved: Sequence[EpisodeMoved], silenced: set[int]) -> None:
+        """ "Episode 5 moved to ...": once per (server, episode, new time), through the same
+        claim -> post -> settle path as announcements, to servers announcing the drama that
+        did not turn the notices off. An episode moved into the past is not worth a notice."""
+        self._track()
+        now_at = self._clock.now()
+        sends: list[Awaitable[None]] = []
+        for change in moved:
+            found = self._episode(change.drama_slug, change.episode_number)
+            if found is None or change.new_at <= now_at:
+                continue
+            drama, episode, _ = found
+            for subscription in await self._store.subscriptions(drama_slug=drama.slug):
+                if subscription.guild_id in silenced:
+                    continue
+                key = change.notice_key(subscription.guild_id)
+                marker = delivery_marker(key)
+
+                def render(
+                    late: Lateness | None, d: Drama = drama, e: Episode = episode, m: str = marker
+                ) -> OutgoingPost:
+                    return OutgoingPost(embed=render_moved(d, e, marker=m))
+
+                to = Destination.channel(subscription.guild_id, subscription.channel_id)
+                sends.append(self._deliver(Delivery(key, now_at, to, render)))
+        await self._fan_out(sends)
 
     async def catch_up(self, *, at_start: bool) -> None:
         """Post what fell due and was not posted (within the window), record older misses,

@@ -26,10 +26,13 @@ import discord
 
 from bot.client import FanBot
 from bot.config import ConfigError, Settings, configure_logging, load_settings
-from bot.data.importer import describe_result, import_files, validate_files
+from bot.data.importer import describe_result, import_files, overlays_in, validate_files
 from bot.discord_urls import point_discord_at
+from bot.domain.clock import SystemClock
 from bot.domain.models import DramaFile
 from bot.domain.schedule import build_episodes, episode_status, format_local
+from bot.sources.following import SourceFollower
+from bot.sources.tvmaze import TvmazeClient, TvmazeError
 from bot.store import LockRefused, Store, StoreError
 from bot.store.migrations import all_migrations
 
@@ -60,6 +63,8 @@ def _parser() -> argparse.ArgumentParser:
     schedule.add_argument("--drama", metavar="SLUG", help="only this drama")
     schedule.add_argument("--upcoming", action="store_true", help="only episodes not aired yet")
     commands.add_parser("sync", help="sync slash commands with Discord now")
+    adder = commands.add_parser("add", help="follow a drama from TVmaze")
+    adder.add_argument("show", metavar="QUERY", help="a title, or tvmaze:ID")
     return parser
 
 
@@ -77,6 +82,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(import_command(settings, arguments.paths))
         if command == "check":
             return asyncio.run(check_command(settings))
+        if command == "add":
+            return asyncio.run(add_command(settings, arguments.show))
         return asyncio.run(schedule_command(settings, arguments.drama, arguments.upcoming))
     except ConfigError as error:
         print(f"fanbot: configuration error: {error}", file=sys.stderr)
@@ -205,6 +212,41 @@ async def import_command(settings: Settings, paths: Sequence[Path]) -> int:
         else:
             print(f"rejected {outcome.error}", file=sys.stderr)
     return EXIT_PROBLEMS if any(o.error for o in outcomes) else EXIT_OK
+
+
+async def add_command(settings: Settings, show: str) -> int:
+    """``fanbot add QUERY`` / ``fanbot add tvmaze:ID``: import one TVmaze show into the
+    database (a running bot picks it up within 5 minutes, with its announcement jobs)."""
+    store = await Store.open(settings.database_path)
+    client = TvmazeClient(settings.tvmaze_url)
+    follower = SourceFollower(
+        store.dramas, client, SystemClock(), lambda: overlays_in(settings.data_dir)
+    )
+    try:
+        text = show.strip().removeprefix("tvmaze:")
+        show_id = int(text) if text.isdecimal() else None
+        if show_id is None:
+            hits = await follower.search(show)
+            if not hits:
+                print(f"fanbot: TVmaze knows no show called {show!r}", file=sys.stderr)
+                return EXIT_PROBLEMS
+            show_id = hits[0].show_id
+            print(f"found {hits[0].label} (tvmaze:{show_id})")
+        imported = await follower.add(show_id)
+    except TvmazeError as error:
+        print(
+            f"fanbot: could not add {show!r}: {error.reason}; nothing was changed", file=sys.stderr
+        )
+        return EXIT_PROBLEMS
+    finally:
+        await client.close()
+        await store.close()
+    drama = imported.drama_file.drama
+    print(
+        f"{drama.slug}: {drama.title} ({drama.platform}), {len(imported.episodes)} episodes,"
+        f" {describe_result(imported.result)}; data: {drama.source_url} (TVmaze, CC BY-SA)"
+    )
+    return EXIT_OK
 
 
 async def check_command(settings: Settings) -> int:

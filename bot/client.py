@@ -25,11 +25,13 @@ from discord.ext import commands
 from bot.announcer import DRAIN_SECONDS, Announcer
 from bot.catalogue import Catalogue
 from bot.config import Settings
-from bot.data.importer import FileOutcome, import_files
+from bot.data.importer import FileOutcome, import_files, overlays_in
 from bot.discord_pacing import pace_requests
 from bot.domain.clock import Clock, SystemClock
 from bot.messenger import NETWORK_ERRORS, DiscordMessenger
 from bot.scheduling import AiringScheduler
+from bot.sources.following import Imported, RefreshReport, SourceFollower
+from bot.sources.tvmaze import TvmazeClient
 from bot.store import Store, StoreError
 from bot.store.instance_lock import InstanceLock
 from bot.trivia_sessions import TriviaSessions
@@ -92,6 +94,8 @@ class FanBot(commands.Bot):
         self.clock: Clock = SystemClock()
         self._announcer: Announcer | None = None
         self._trivia: TriviaSessions | None = None
+        self.tvmaze = TvmazeClient(settings.tvmaze_url)
+        self._sources: SourceFollower | None = None
         self.tree.error(self.on_app_command_error)
         pace_requests(self)
 
@@ -118,6 +122,12 @@ class FanBot(commands.Bot):
         if self._trivia is None:
             raise RuntimeError("the trivia sessions are built in setup_hook")
         return self._trivia
+
+    @property
+    def sources(self) -> SourceFollower:
+        if self._sources is None:
+            raise RuntimeError("the source follower is built in setup_hook")
+        return self._sources
 
     @property
     def airing(self) -> AiringScheduler:
@@ -181,6 +191,12 @@ class FanBot(commands.Bot):
             catchup_window=timedelta(minutes=self.settings.catchup_minutes),
         )
         await self.import_data([self.settings.data_dir])
+        self._sources = SourceFollower(
+            self._store.dramas,
+            self.tvmaze,
+            self.clock,
+            overlays=lambda: overlays_in(self.settings.data_dir),
+        )
         self._trivia = TriviaSessions(
             trivia=self._store.trivia,
             dramas=self._store.dramas,
@@ -207,6 +223,7 @@ class FanBot(commands.Bot):
         self._airing.start()
         await self._airing.replan()
         self.run_in_background(self.announcer.catch_up(at_start=True))
+        self.run_in_background(self._refresh_sources_forever())
         interrupted = await self.trivia.running_in_store()
         if interrupted:
             self.run_in_background(self.trivia.settle_interrupted(interrupted))
@@ -232,6 +249,55 @@ class FanBot(commands.Bot):
             # An episode moved to an instant already past is owed now, not never.
             self.run_in_background(self.announcer.catch_up(at_start=False))
         return outcomes
+
+    async def add_from_source(self, show_id: int) -> Imported:
+        """Import one TVmaze show (raises TvmazeError), then plan its announcements."""
+        imported = await self.sources.add(show_id)
+        await self._after_source_import([imported])
+        return imported
+
+    async def refresh_source(self, slug: str, source: str) -> Imported:
+        """``/drama refresh <drama>``: fetch it now (raises TvmazeError)."""
+        imported = await self.sources.refresh_one(slug, source)
+        await self._after_source_import([imported])
+        return imported
+
+    async def refresh_sources(self) -> RefreshReport:
+        """Every followed show that TVmaze says changed; failures keep their last data."""
+        report = await self.sources.refresh_all()
+        await self._after_source_import(list(report.imported))
+        return report
+
+    async def _after_source_import(self, imported: list[Imported]) -> None:
+        """Catalogue, then jobs (a moved episode's old job is dropped; its due job, if any,
+        skips itself: job_still_due), then the notices of moved episodes."""
+        if not imported:
+            return
+        await self.catalogue.refresh()
+        if self._airing is None:
+            return
+        await self._airing.replan()
+        self.run_in_background(self.announcer.catch_up(at_start=False))
+        moved = [m for i in imported for m in i.moved]
+        if moved:
+            silenced = await self.store.announcements.guilds_without_changes()
+            self.run_in_background(self.announcer.notify_moved(moved, silenced))
+
+    async def _refresh_sources_forever(self) -> None:
+        interval = self.settings.refresh_every.total_seconds()
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                report = await self.refresh_sources()
+            except (sqlite3.Error, StoreError) as error:
+                log.warning("TVmaze refresh failed (will retry next time): %s", error)
+                continue
+            log.info(
+                "TVmaze refresh: %d followed, %d re-imported, %d failed",
+                report.checked,
+                len(report.imported),
+                len(report.failed),
+            )
 
     def _sync_scope(self) -> discord.Object | None:
         guild_id = self.settings.dev_guild_id
@@ -303,6 +369,7 @@ class FanBot(commands.Bot):
         if self._airing is not None:
             self._airing.shutdown()
         await super().close()
+        await self.tvmaze.close()
         for task in list(self._background):
             task.cancel()
         if self._background:

@@ -22,6 +22,11 @@ DEFAULT_LOCK_LEASE_SECONDS = 30
 LOCK_LEASE_BOUNDS = (3, 3600)
 _DIGITS = re.compile(r"[0-9]+")  # ASCII only: "²" and "٣" are digits to str.isdigit()
 LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
+DEFAULT_TVMAZE_URL = "https://api.tvmaze.com"
+DEFAULT_ADDS_PER_DAY = 5
+ADDS_PER_DAY_BOUNDS = (0, 1000)
+DEFAULT_REFRESH_HOURS = 6
+REFRESH_HOURS_BOUNDS = (1, 168)
 
 
 class ConfigError(Exception):
@@ -48,6 +53,12 @@ class Settings:
     message_content_intent: bool
     # How long a silent bot keeps the database's instance lock before another may take it.
     lock_lease: timedelta = timedelta(seconds=DEFAULT_LOCK_LEASE_SECONDS)
+    # TVmaze: where it is, whether admins may add dramas from Discord, how many a server may
+    # add a day, and how often followed dramas are refreshed.
+    tvmaze_url: str = DEFAULT_TVMAZE_URL
+    discord_adds: bool = True
+    adds_per_day: int = DEFAULT_ADDS_PER_DAY
+    refresh_every: timedelta = timedelta(hours=DEFAULT_REFRESH_HOURS)
 
     def require_token(self) -> str:
         """The token, or a ConfigError for commands that log in."""
@@ -99,9 +110,20 @@ def _bounded_int(
     return value
 
 
-def _flag(env: Mapping[str, str], variable: str) -> bool:
+def _url(env: Mapping[str, str], variable: str, default: str) -> str:
+    raw = env.get(variable, "").strip()
+    if not raw:
+        return default
+    if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", raw):
+        raise ConfigError(variable, f"must be an http(s) URL, got {raw!r}")
+    return raw.rstrip("/")
+
+
+def _flag(env: Mapping[str, str], variable: str, default: bool = False) -> bool:
     raw = env.get(variable, "").strip().lower()
-    if raw in ("", "0", "false", "no", "off"):
+    if not raw:
+        return default
+    if raw in ("0", "false", "no", "off"):
         return False
     if raw in ("1", "true", "yes", "on"):
         return True
@@ -143,6 +165,16 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
                 DEFAULT_LOCK_LEASE_SECONDS,
                 LOCK_LEASE_BOUNDS,
                 "seconds",
+            )
+        ),
+        tvmaze_url=_url(env, "FANBOT_TVMAZE_URL", DEFAULT_TVMAZE_URL),
+        discord_adds=_flag(env, "FANBOT_DISCORD_ADDS", default=True),
+        adds_per_day=_bounded_int(
+            env, "FANBOT_ADDS_PER_DAY", DEFAULT_ADDS_PER_DAY, ADDS_PER_DAY_BOUNDS, "dramas"
+        ),
+        refresh_every=timedelta(
+            hours=_bounded_int(
+                env, "FANBOT_REFRESH_HOURS", DEFAULT_REFRESH_HOURS, REFRESH_HOURS_BOUNDS, "hours"
             )
         ),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Literal
 
 import discord
 from discord import app_commands
@@ -30,6 +31,7 @@ from bot.ui.announcements import (
     test_failed,
     test_posted,
 )
+from bot.ui.sources import changes_set
 
 MAX_LEAD_MINUTES = 24 * 60
 
@@ -117,6 +119,19 @@ class Announce(
         )
         await self.bot.airing.replan()
         await interaction.followup.send(lead_set(minutes), ephemeral=True)
+
+    @app_commands.command(name="changes", description="Notices when an episode's time moves.")
+    @app_commands.describe(setting="on: post a notice when an episode moves; off: don't.")
+    async def changes(
+        self, interaction: discord.Interaction, setting: Literal["on", "off"]
+    ) -> None:
+        assert interaction.guild_id is not None
+        await interaction.response.defer(ephemeral=True, thinking=True)  # a write may wait
+        on = setting == "on"
+        await self.bot.store.announcements.set_changes(
+            interaction.guild_id, on, self.bot.clock.now()
+        )
+        await interaction.followup.send(changes_set(on), ephemeral=True)
 
     @app_commands.command(name="off", description="Stop announcing a drama (or all).")
     @app_commands.describe(drama="Which drama; leave empty to stop everything.")

@@ -1,6 +1,10 @@
-"""``/drama list|info|default``: the dramas this bot follows."""
+"""``/drama list|info|default|add|refresh``: the dramas this bot follows."""
 
 from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
 
 import discord
 from discord import app_commands
@@ -8,7 +12,23 @@ from discord.ext import commands
 
 from bot.client import FanBot
 from bot.cogs.drama_option import drama_autocomplete, resolve_drama
+from bot.domain.text import CHOICE_NAME_LIMIT, CHOICES_LIMIT, clip
+from bot.sources.following import Imported
+from bot.sources.tvmaze import TvmazeError
 from bot.ui.dramas import default_set, render_drama_info, render_drama_list
+from bot.ui.sources import (
+    added,
+    adds_capped,
+    adds_disabled,
+    not_from_source,
+    nothing_found,
+    refreshed_none,
+    source_failed,
+)
+
+log = logging.getLogger(__name__)
+# Autocomplete must answer within Discord's 3 s: a slow TVmaze yields no choices instead.
+SEARCH_SECONDS = 2.0
 
 
 class Dramas(commands.GroupCog, group_name="drama", group_description="The dramas I follow."):
@@ -52,6 +72,105 @@ class Dramas(commands.GroupCog, group_name="drama", group_description="The drama
             interaction.guild_id, found.slug, self.bot.clock.now()
         )
         await interaction.followup.send(default_set(found))
+
+    async def show_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """TVmaze's search as the admin types: "Alchemy of Souls (tvN, 2022)"."""
+        if len(current.strip()) < 2:
+            return []
+        try:
+            hits = await asyncio.wait_for(self.bot.sources.search(current), SEARCH_SECONDS)
+        except (TvmazeError, TimeoutError) as error:
+            log.info("TVmaze search for %r failed: %s", current, error)
+            return []
+        return [
+            app_commands.Choice(name=clip(h.label, CHOICE_NAME_LIMIT), value=str(h.show_id))
+            for h in hits[:CHOICES_LIMIT]
+        ]
+
+    @app_commands.command(name="add", description="Follow a drama from TVmaze.")
+    @app_commands.describe(show="Start typing its title; pick it from the list.")
+    @app_commands.autocomplete(show=show_autocomplete)
+    @app_commands.guild_only()
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def add(self, interaction: discord.Interaction, show: str) -> None:
+        settings = self.bot.settings
+        guild_id = interaction.guild_id
+        assert guild_id is not None
+        if not settings.discord_adds:
+            await interaction.response.send_message(adds_disabled(), ephemeral=True)
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)  # before any network
+        now_at = self.bot.clock.now()
+        dramas = self.bot.store.dramas
+        if await dramas.adds_since(guild_id, now_at - timedelta(days=1)) >= settings.adds_per_day:
+            await interaction.followup.send(adds_capped(settings.adds_per_day), ephemeral=True)
+            return
+        try:
+            show_id = await self._show_id(show)
+            if show_id is None:
+                await interaction.followup.send(nothing_found(show), ephemeral=True)
+                return
+            imported = await self.bot.add_from_source(show_id)
+        except TvmazeError as error:
+            log.info("/drama add %r in guild %s failed: %s", show, guild_id, error.reason)
+            await interaction.followup.send(source_failed(error.reason), ephemeral=True)
+            return
+        slug = imported.drama_file.drama.slug
+        await dramas.record_add(guild_id, slug, interaction.user.id, now_at)
+        await interaction.followup.send(self._found(imported), ephemeral=True)
+
+    async def _show_id(self, typed: str) -> int | None:
+        """The autocomplete's value (a TVmaze id), ``tvmaze:ID``, or TVmaze's best match."""
+        text = typed.strip().removeprefix("tvmaze:")
+        if text.isdecimal():
+            return int(text)
+        hits = await self.bot.sources.search(typed)
+        return hits[0].show_id if hits else None
+
+    def _found(self, imported: Imported, *, refreshed: bool = False) -> str:
+        snapshot = self.bot.catalogue.snapshot
+        drama = snapshot.drama(imported.drama_file.drama.slug) or imported.drama_file.drama
+        return added(
+            drama,
+            snapshot.episodes_of(drama.slug),
+            snapshot.credits_of(drama.slug),
+            snapshot.people,
+            self.bot.clock.now(),
+            refreshed=refreshed,
+        )
+
+    @app_commands.command(name="refresh", description="Fetch a TVmaze drama's schedule now.")
+    @app_commands.describe(drama="Which drama (default: every drama from TVmaze).")
+    @app_commands.autocomplete(drama=drama_autocomplete)
+    @app_commands.guild_only()
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def refresh(self, interaction: discord.Interaction, drama: str | None = None) -> None:
+        snapshot = self.bot.catalogue.snapshot
+        found = snapshot.find_drama(drama) if drama else None
+        if drama and found is None:
+            await resolve_drama(interaction, drama)  # answers "I don't know..."
+            return
+        if found is not None and found.source is None:
+            await interaction.response.send_message(not_from_source(found), ephemeral=True)
+            return
+        targets = [found] if found else [d for d in snapshot.dramas if d.source]
+        if not targets:
+            await interaction.response.send_message(refreshed_none(), ephemeral=True)
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        answers = []
+        for target in targets:
+            assert target.source is not None
+            try:
+                imported = await self.bot.refresh_source(target.slug, target.source)
+            except TvmazeError as error:
+                log.warning("/drama refresh of %s failed: %s", target.slug, error.reason)
+                answers.append(f"**{target.title}**: {source_failed(error.reason)}")
+                continue
+            answers.append(self._found(imported, refreshed=True))
+        await interaction.followup.send(clip("\n\n".join(answers), 2000), ephemeral=True)
 
 
 async def setup(bot: FanBot) -> None:

@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.data.loader import DataFileError, drama_files_in, load_drama_file
+from bot.data.loader import DataFileError, drama_files_in, load_drama_document
+from bot.data.model import DramaDocument
 from bot.domain.models import DramaFile, ImportResult, Person
 from bot.store.dramas import DramaStore
 
@@ -50,10 +51,13 @@ def validate_files(paths: Iterable[Path]) -> list[tuple[Path, DramaFile | DataFi
     people: dict[str, tuple[Person, Path]] = {}
     for path in expand_paths(paths):
         try:
-            drama_file = load_drama_file(path)
+            document = load_drama_document(path)
         except DataFileError as error:
             loaded.append((path, error))
             continue
+        if document.source is not None:
+            continue  # an overlay: applied when its source is imported (overlays_in)
+        drama_file = document.to_drama_file()
         slug = drama_file.drama.slug
         if slug in slugs:
             message = f"slug: {slug!r} is already used by {slugs[slug]}"
@@ -73,6 +77,22 @@ def validate_files(paths: Iterable[Path]) -> list[tuple[Path, DramaFile | DataFi
         people.update({p.id: (p, path) for p in drama_file.people})
         loaded.append((path, drama_file))
     return loaded
+
+
+def overlays_in(folder: Path) -> dict[str, DramaDocument]:
+    """The folder's files that name a ``source``, by source ("tvmaze:62248"); a bad one is
+    logged and left out (the drama then keeps the source's data alone)."""
+    overlays: dict[str, DramaDocument] = {}
+    for path in drama_files_in(folder):
+        try:
+            document = load_drama_document(path)
+        except DataFileError as error:
+            if "source: tvmaze:" in path.read_text(encoding="utf-8", errors="replace"):
+                log.error("overlay rejected (the source's data is used alone): %s", error)
+            continue
+        if document.source is not None:
+            overlays[document.source] = document
+    return overlays
 
 
 async def import_files(dramas: DramaStore, paths: Iterable[Path]) -> list[FileOutcome]:

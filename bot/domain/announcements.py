@@ -21,6 +21,7 @@ class AnnouncementKind(StrEnum):
     AIRING = "airing"  # "Episode 2 is out now!" in the server's channel
     REMINDER = "reminder"  # "Episode 2 airs in 30 minutes" (the server's lead time)
     DIRECT = "direct"  # a fan's own DM at airing time
+    MOVED = "moved"  # "Episode 5 moved to ..." in the server's channel (variant: new instant)
 
 
 class DeliveryState(StrEnum):
@@ -75,11 +76,14 @@ class DeliveryKey:
     drama_slug: str
     episode_number: int
     kind: AnnouncementKind
+    variant: str = ""  # for MOVED: the new instant, so each new time is told once
 
     @property
     def nonce(self) -> str:
         """Discord's message nonce (at most 25 characters) that makes a resend a no-op."""
         text = f"{self.target_id}/{self.drama_slug}/{self.episode_number}/{self.kind.value}"
+        if self.variant:
+            text += f"/{self.variant}"
         return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
 
 
@@ -100,6 +104,8 @@ def plan_jobs(
             leads.setdefault(subscription.drama_slug, set()).add(subscription.lead_minutes)
     jobs: list[PlannedJob] = []
     for episode in episodes:
+        if not episode.time_known:  # "time not announced": never at an invented time
+            continue
         slug, number = episode.drama_slug, episode.number
         if slug in subscribed and episode.airs_at > now_at:
             jobs.append(PlannedJob(slug, number, AnnouncementKind.AIRING, episode.airs_at))
@@ -216,6 +222,8 @@ def catch_up(
     now_at = require_utc(now_at)
     by_drama: dict[str, list[Episode]] = {}
     for episode in episodes:
+        if not episode.time_known:
+            continue
         by_drama.setdefault(episode.drama_slug, []).append(episode)
     owed: list[tuple[Owed, bool]] = []
     for subscription in subscriptions:
@@ -241,6 +249,26 @@ def next_announcement(
     """When the next post of these (one server's) subscriptions is due: airing or reminder."""
     jobs = plan_jobs(episodes, subscriptions, (), now_at)
     return jobs[0].run_at if jobs else None
+
+
+@dataclass(frozen=True)
+class EpisodeMoved:
+    """An episode whose known instant changed when its source was refreshed."""
+
+    drama_slug: str
+    episode_number: int
+    old_at: datetime
+    new_at: datetime
+
+    def notice_key(self, guild_id: int) -> DeliveryKey:
+        """Told once per (server, episode, new time): the new instant is the key's variant."""
+        return DeliveryKey(
+            guild_id,
+            self.drama_slug,
+            self.episode_number,
+            AnnouncementKind.MOVED,
+            require_utc(self.new_at).isoformat(),
+        )
 
 
 def job_still_due(job: PlannedJob, episode: Episode) -> bool:

@@ -35,7 +35,9 @@ class AiringStatus(StrEnum):
 class WeeklySchedule:
     """A weekly slot rule: ``times`` on each of ``weekdays`` (0 = Monday) from ``start``.
 
-    ``skipped`` dates produce no episode (a skipped week pushes later episodes back).
+    ``skipped`` dates produce no episode (a skipped week pushes later episodes back). A
+    drama whose source knows no regular slot (a streaming release) has no ``times`` (and
+    may have no ``weekdays``): its episodes are all listed explicitly.
     """
 
     timezone: str
@@ -44,6 +46,11 @@ class WeeklySchedule:
     start: date
     episode_count: int
     skipped: tuple[date, ...] = ()
+
+    @property
+    def has_rule(self) -> bool:
+        """True when the rule generates episodes (a weekday and a time)."""
+        return bool(self.weekdays and self.times)
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,10 @@ class Drama:
     genres: tuple[str, ...]
     synopsis: str
     schedule: WeeklySchedule
+    # Where the data comes from besides a data file: "tvmaze:62248", and the page to credit.
+    source: str | None = None
+    source_url: str | None = None
+    source_status: str | None = None  # the source's word: "Running", "Ended"...
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -65,11 +76,18 @@ class Drama:
 
 @dataclass(frozen=True)
 class EpisodeOverride:
-    """An episode's title, and optionally an explicit instant that moves it."""
+    """An episode's title, and optionally an explicit instant that moves it.
+
+    ``airs_on`` is a day without a known time ("time not announced"): the episode is listed
+    on that day and never announced at an invented time.
+    """
 
     number: int
     airs_at: datetime | None
     title: str | None
+    airs_on: date | None = None
+    season: int | None = None
+    season_number: int | None = None
 
 
 @dataclass(frozen=True)
@@ -78,6 +96,11 @@ class Episode:
     number: int
     airs_at: datetime
     title: str | None = None
+    # False: only the day is known (airs_at is then noon of that day in the drama's zone,
+    # for ordering); such an episode is shown as its date and never announced.
+    time_known: bool = True
+    season: int | None = None
+    season_number: int | None = None
 
 
 @dataclass(frozen=True)

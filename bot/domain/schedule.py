@@ -7,7 +7,7 @@ The one place that knows time zones: rules are written in the drama's local wall
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.domain.models import AiringStatus, Episode, EpisodeOverride, WeeklySchedule
@@ -53,7 +53,7 @@ def episode_instants(
     times = sorted(schedule.times)
     day = schedule.start
     number = 1
-    while number <= schedule.episode_count:
+    while schedule.has_rule and number <= schedule.episode_count:
         if day.weekday() in schedule.weekdays and day not in skipped:
             for slot in times:
                 if number > schedule.episode_count:
@@ -65,19 +65,39 @@ def episode_instants(
     for override in overrides:
         if override.airs_at is not None:
             instants[override.number] = require_utc(override.airs_at)
+        elif override.airs_on is not None:
+            instants[override.number] = day_placeholder(override.airs_on, schedule.timezone)
     return instants
+
+
+def day_placeholder(day: date, timezone: str) -> datetime:
+    """The instant that orders an episode known only by its day: noon there, in UTC."""
+    return datetime.combine(day, time(12), tzinfo=zone(timezone)).astimezone(UTC)
 
 
 def build_episodes(
     drama_slug: str, schedule: WeeklySchedule, overrides: Sequence[EpisodeOverride] = ()
 ) -> list[Episode]:
     """The drama's episodes in number order, titled where the file titles them."""
-    titles = {o.number: o.title for o in overrides}
+    by_number = {o.number: o for o in overrides}
     instants = episode_instants(schedule, overrides)
-    return [
-        Episode(drama_slug, number, instants[number], titles.get(number))
-        for number in sorted(instants)
-    ]
+    episodes = []
+    for number in sorted(instants):
+        override = by_number.get(number)
+        episodes.append(
+            Episode(
+                drama_slug,
+                number,
+                instants[number],
+                override.title if override else None,
+                time_known=not (
+                    override is not None and override.airs_at is None and override.airs_on
+                ),
+                season=override.season if override else None,
+                season_number=override.season_number if override else None,
+            )
+        )
+    return episodes
 
 
 def next_airing(episodes: Iterable[Episode], after_at: datetime) -> Episode | None:
@@ -143,6 +163,9 @@ def slot_zone_label(schedule: WeeklySchedule) -> str:
         return ZONE_ABBREVIATIONS[schedule.timezone]
     tz = zone(schedule.timezone)
     walls = [i.astimezone(tz) for i in episode_instants(schedule).values()]
+    if not walls and not schedule.times:
+        noon = datetime.combine(schedule.start, time(12), tzinfo=tz)
+        return zone_abbreviation(noon, schedule.timezone)
     if not walls:  # no episode yet: the zone as it is on the start date
         walls = [datetime.combine(schedule.start, min(schedule.times), tzinfo=tz)]
     names = dict.fromkeys(zone_abbreviation(local, schedule.timezone) for local in walls)
@@ -150,8 +173,11 @@ def slot_zone_label(schedule: WeeklySchedule) -> str:
 
 
 def weekly_slot(schedule: WeeklySchedule) -> str:
-    """``Wednesdays 14:00 WIB``: the rule as a fan says it."""
+    """``Wednesdays 14:00 WIB``: the rule as a fan says it (just ``Fridays`` when the source
+    knows no time, and empty when it knows no day either)."""
     days = " and ".join(WEEKDAY_PLURALS[d] for d in sorted(schedule.weekdays))
+    if not schedule.times:
+        return days
     clocks = ", ".join(f"{t:%H:%M}" for t in sorted(schedule.times))
     return f"{days} {clocks} {slot_zone_label(schedule)}"
 

@@ -75,6 +75,16 @@ class AnnouncementStore:
     async def set_lead(self, guild_id: int, minutes: int, now_at: datetime) -> None:
         await self._upsert_setting(guild_id, "announce_lead_minutes", minutes, now_at)
 
+    async def set_changes(self, guild_id: int, on: bool, now_at: datetime) -> None:
+        """``/announce changes on|off``: the "episode moved" notices."""
+        await self._upsert_setting(guild_id, "announce_changes", int(on), now_at)
+
+    async def guilds_without_changes(self) -> set[int]:
+        rows = await self._db.fetch_all(
+            "SELECT guild_id FROM guild_settings WHERE announce_changes = 0"
+        )
+        return {int(r["guild_id"]) for r in rows}
+
     async def settings(self, guild_id: int) -> AnnounceSettings:
         row = await self._db.fetch_one(
             "SELECT announce_role_id, announce_lead_minutes, last_failure, last_failure_at"
@@ -240,14 +250,15 @@ class AnnouncementStore:
         async with self._writing() as conn:
             cursor = await conn.execute(
                 "INSERT OR IGNORE INTO deliveries (target_id, drama_slug, episode_number, kind,"
-                " state, claimed_at, claimed_by) VALUES (?, ?, ?, ?, 'claimed', ?, ?)",
+                " variant, state, claimed_at, claimed_by) VALUES (?, ?, ?, ?, ?, 'claimed', ?, ?)",
                 (*_key_values(key), instant_to_db(now_at), self._run_id),
             )
             if cursor.rowcount == 1:
                 return Claim.NEW
             cursor = await conn.execute(
                 "UPDATE deliveries SET claimed_by = ?, claimed_at = ? WHERE target_id = ?"
-                " AND drama_slug = ? AND episode_number = ? AND kind = ? AND state = 'claimed'"
+                " AND drama_slug = ? AND episode_number = ? AND kind = ? AND variant = ?"
+                " AND state = 'claimed'"
                 " AND claimed_by != ? AND claimed_by NOT IN (SELECT run_id FROM instance_locks)",
                 (self._run_id, instant_to_db(now_at), *_key_values(key), self._run_id),
             )
@@ -259,7 +270,8 @@ class AnnouncementStore:
         async with self._writing() as conn:
             cursor = await conn.execute(
                 "UPDATE deliveries SET claimed_at = ? WHERE target_id = ? AND drama_slug = ?"
-                " AND episode_number = ? AND kind = ? AND state = 'claimed' AND claimed_by = ?",
+                " AND episode_number = ? AND kind = ? AND variant = ? AND state = 'claimed'"
+                " AND claimed_by = ?",
                 (instant_to_db(now_at), *_key_values(key), self._run_id),
             )
             return cursor.rowcount == 1
@@ -270,7 +282,7 @@ class AnnouncementStore:
             cursor = await conn.execute(
                 "UPDATE deliveries SET attempts = attempts + 1, last_error = ?"
                 " WHERE target_id = ? AND drama_slug = ? AND episode_number = ? AND kind = ?"
-                " AND state = 'claimed' AND claimed_by = ? RETURNING attempts",
+                " AND variant = ? AND state = 'claimed' AND claimed_by = ? RETURNING attempts",
                 (error, *_key_values(key), self._run_id),
             )
             row = await cursor.fetchone()
@@ -288,10 +300,10 @@ class AnnouncementStore:
     ) -> None:
         async with self._writing() as conn:
             cursor = await conn.execute(
-                "INSERT INTO deliveries (target_id, drama_slug, episode_number, kind, state,"
-                " claimed_at, claimed_by, settled_at, channel_id, message_id, error)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (target_id, drama_slug, episode_number, kind) DO UPDATE SET"
+                "INSERT INTO deliveries (target_id, drama_slug, episode_number, kind, variant,"
+                " state, claimed_at, claimed_by, settled_at, channel_id, message_id, error)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (target_id, drama_slug, episode_number, kind, variant) DO UPDATE SET"
                 " state = excluded.state, settled_at = excluded.settled_at,"
                 " channel_id = excluded.channel_id, message_id = excluded.message_id,"
                 " error = excluded.error"
@@ -328,7 +340,7 @@ class AnnouncementStore:
         settled: set[DeliveryKey] = set()
         for slug, wanted in numbers.items():
             rows = await self._db.fetch_all(
-                "SELECT target_id, drama_slug, episode_number, kind FROM deliveries"
+                "SELECT target_id, drama_slug, episode_number, kind, variant FROM deliveries"
                 " WHERE drama_slug = ? AND episode_number BETWEEN ? AND ? AND state != 'claimed'",
                 (slug, min(wanted), max(wanted)),
             )
@@ -357,11 +369,15 @@ class AnnouncementStore:
         return [(_key(r), DeliveryState(r["state"]), r["message_id"]) for r in rows]
 
 
-def _key_values(key: DeliveryKey) -> tuple[int, str, int, str]:
-    return (key.target_id, key.drama_slug, key.episode_number, key.kind.value)
+def _key_values(key: DeliveryKey) -> tuple[int, str, int, str, str]:
+    return (key.target_id, key.drama_slug, key.episode_number, key.kind.value, key.variant)
 
 
 def _key(row: sqlite3.Row) -> DeliveryKey:
     return DeliveryKey(
-        row["target_id"], row["drama_slug"], row["episode_number"], AnnouncementKind(row["kind"])
+        row["target_id"],
+        row["drama_slug"],
+        row["episode_number"],
+        AnnouncementKind(row["kind"]),
+        row["variant"],
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 import aiosqlite
@@ -74,11 +75,25 @@ async def _aliases(conn: aiosqlite.Connection, table: str, owner: str, owner_id:
     return [row[0] for row in await cursor.fetchall()]
 
 
-async def import_drama_file(database: Database, drama_file: DramaFile) -> ImportResult:
-    """Upsert one validated file in one transaction; a re-import changes nothing."""
+async def import_drama_file(
+    database: Database,
+    drama_file: DramaFile,
+    *,
+    source_updated: int | None = None,
+    refreshed_at: datetime | None = None,
+) -> ImportResult:
+    """Upsert one validated file in one transaction; a re-import changes nothing.
+
+    A drama from a source also records, in the same transaction, the source's ``updated``
+    stamp and when it was fetched: what a refresh compares to skip unchanged shows."""
     tally = _Tally()
     async with database.transaction() as conn:
         drama_id = await _upsert_drama(conn, drama_file.drama, tally)
+        if refreshed_at is not None:
+            await conn.execute(
+                "UPDATE dramas SET source_updated = ?, refreshed_at = ? WHERE id = ?",
+                (source_updated, instant_to_db(refreshed_at), drama_id),
+            )
         await _sync_episodes(conn, drama_id, drama_file, tally)
         person_ids = {p.id: await _upsert_person(conn, p, tally) for p in drama_file.people}
         await _sync_credits(conn, drama_id, drama_file.credits, person_ids, tally)
@@ -95,17 +110,20 @@ async def _upsert_drama(conn: aiosqlite.Connection, drama: Drama, tally: _Tally)
         json.dumps(list(drama.genres)),
         drama.synopsis,
         schedule_to_db(drama.schedule),
+        drama.source,
+        drama.source_url,
+        drama.source_status,
     )
     cursor = await conn.execute(
-        "SELECT id, title, country, platform, genres, synopsis, schedule FROM dramas"
-        " WHERE slug = ?",
+        "SELECT id, title, country, platform, genres, synopsis, schedule, source, source_url,"
+        " source_status FROM dramas WHERE slug = ?",
         (drama.slug,),
     )
     existing = await cursor.fetchone()
     if existing is None:
         cursor = await conn.execute(
-            "INSERT INTO dramas (slug, title, country, platform, genres, synopsis, schedule)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO dramas (slug, title, country, platform, genres, synopsis, schedule,"
+            " source, source_url, source_status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (drama.slug, *row),
         )
         drama_id = int(cursor.lastrowid or 0)
@@ -119,7 +137,8 @@ async def _upsert_drama(conn: aiosqlite.Connection, drama: Drama, tally: _Tally)
         if tuple(existing[1:]) != row:
             await conn.execute(
                 "UPDATE dramas SET title = ?, country = ?, platform = ?, genres = ?,"
-                " synopsis = ?, schedule = ? WHERE id = ?",
+                " synopsis = ?, schedule = ?, source = ?, source_url = ?, source_status = ?"
+                " WHERE id = ?",
                 (*row, drama_id),
             )
     after = (row, list(drama.aliases))
@@ -136,18 +155,28 @@ async def _sync_episodes(
         drama_file.drama.slug, drama_file.drama.schedule, drama_file.episode_overrides
     )
     cursor = await conn.execute(
-        "SELECT number, airs_at, title FROM episodes WHERE drama_id = ?", (drama_id,)
+        "SELECT number, airs_at, title, time_known, season, season_number FROM episodes"
+        " WHERE drama_id = ?",
+        (drama_id,),
     )
-    existing = {row[0]: (row[1], row[2]) for row in await cursor.fetchall()}
+    existing = {row[0]: tuple(row[1:]) for row in await cursor.fetchall()}
     for episode in episodes:
-        after = (instant_to_db(episode.airs_at), episode.title)
+        after = (
+            instant_to_db(episode.airs_at),
+            episode.title,
+            int(episode.time_known),
+            episode.season,
+            episode.season_number,
+        )
         before = existing.pop(episode.number, None)
         tally.count(before, after)
         if before != after:
             await conn.execute(
-                "INSERT INTO episodes (drama_id, number, airs_at, title) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (drama_id, number)"
-                " DO UPDATE SET airs_at = excluded.airs_at, title = excluded.title",
+                "INSERT INTO episodes (drama_id, number, airs_at, title, time_known, season,"
+                " season_number) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (drama_id, number)"
+                " DO UPDATE SET airs_at = excluded.airs_at, title = excluded.title,"
+                " time_known = excluded.time_known, season = excluded.season,"
+                " season_number = excluded.season_number",
                 (drama_id, episode.number, *after),
             )
     for number in existing:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import time
+from dataclasses import dataclass
+from datetime import datetime, time
 
 from bot.domain.models import (
     Credit,
@@ -17,7 +18,7 @@ from bot.domain.models import (
     TriviaQuestion,
     WeeklySchedule,
 )
-from bot.store.database import Database, date_from_db, instant_from_db
+from bot.store.database import Database, date_from_db, instant_from_db, instant_to_db
 from bot.store.drama_import import import_drama_file
 
 
@@ -33,15 +34,74 @@ def _schedule_from_db(text: str) -> WeeklySchedule:
     )
 
 
+@dataclass(frozen=True)
+class SourcedDrama:
+    """A drama imported from a source, as its last import left it."""
+
+    slug: str
+    source: str
+    source_updated: int | None
+    refreshed_at: datetime | None
+
+
 class DramaStore:
     """Typed access to the imported catalogue."""
 
     def __init__(self, database: Database) -> None:
         self._db = database
 
-    async def import_file(self, drama_file: DramaFile) -> ImportResult:
+    async def import_file(
+        self,
+        drama_file: DramaFile,
+        *,
+        source_updated: int | None = None,
+        refreshed_at: datetime | None = None,
+    ) -> ImportResult:
         """Upsert one validated file in one transaction; a re-import changes nothing."""
-        return await import_drama_file(self._db, drama_file)
+        return await import_drama_file(
+            self._db, drama_file, source_updated=source_updated, refreshed_at=refreshed_at
+        )
+
+    # -- dramas from a source (TVmaze) ---------------------------------------------------
+
+    async def sourced(self) -> list[SourcedDrama]:
+        """Every drama that came from a source, with what its last import knew."""
+        rows = await self._db.fetch_all(
+            "SELECT slug, source, source_updated, refreshed_at FROM dramas"
+            " WHERE source IS NOT NULL ORDER BY slug"
+        )
+        return [
+            SourcedDrama(
+                r["slug"],
+                r["source"],
+                r["source_updated"],
+                None if r["refreshed_at"] is None else instant_from_db(r["refreshed_at"]),
+            )
+            for r in rows
+        ]
+
+    async def slug_of_source(self, source: str) -> str | None:
+        row = await self._db.fetch_one("SELECT slug FROM dramas WHERE source = ?", (source,))
+        return None if row is None else str(row["slug"])
+
+    async def slug_taken(self, slug: str) -> bool:
+        return await self._db.fetch_one("SELECT 1 FROM dramas WHERE slug = ?", (slug,)) is not None
+
+    async def record_add(self, guild_id: int, slug: str, user_id: int, now_at: datetime) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO source_adds (guild_id, drama_slug, added_by, added_at)"
+                " VALUES (?, ?, ?, ?)",
+                (guild_id, slug, user_id, instant_to_db(now_at)),
+            )
+
+    async def adds_since(self, guild_id: int, since_at: datetime) -> int:
+        return int(
+            await self._db.scalar(
+                "SELECT count(*) FROM source_adds WHERE guild_id = ? AND added_at >= ?",
+                (guild_id, instant_to_db(since_at)),
+            )
+        )
 
     # -- reads -----------------------------------------------------------------------------
 
@@ -58,6 +118,9 @@ class DramaStore:
             genres=tuple(json.loads(row["genres"])),
             synopsis=row["synopsis"],
             schedule=_schedule_from_db(row["schedule"]),
+            source=row["source"],
+            source_url=row["source_url"],
+            source_status=row["source_status"],
         )
 
     async def dramas(self) -> list[Drama]:
@@ -75,7 +138,8 @@ class DramaStore:
     async def episodes(self, slug: str | None = None) -> list[Episode]:
         """Episodes of one drama (or all), in air order."""
         sql = (
-            "SELECT d.slug, e.number, e.airs_at, e.title FROM episodes e"
+            "SELECT d.slug, e.number, e.airs_at, e.title, e.time_known, e.season,"
+            " e.season_number FROM episodes e"
             " JOIN dramas d ON d.id = e.drama_id"
         )
         params: tuple[str, ...] = ()
@@ -84,7 +148,16 @@ class DramaStore:
             params = (slug,)
         rows = await self._db.fetch_all(sql + " ORDER BY e.airs_at, d.slug, e.number", params)
         return [
-            Episode(r["slug"], r["number"], instant_from_db(r["airs_at"]), r["title"]) for r in rows
+            Episode(
+                r["slug"],
+                r["number"],
+                instant_from_db(r["airs_at"]),
+                r["title"],
+                time_known=bool(r["time_known"]),
+                season=r["season"],
+                season_number=r["season_number"],
+            )
+            for r in rows
         ]
 
     async def people(self) -> list[Person]:

@@ -11,7 +11,7 @@ import discord
 from bot.domain.announcements import AnnounceSettings, DeliveryKey, LateReason, Subscription
 from bot.domain.delivery import DeliveryFailed, Problem
 from bot.domain.models import AiringStatus, Drama, Episode
-from bot.domain.schedule import episode_status, format_local, weekly_slot
+from bot.domain.schedule import episode_status, format_local, local_time, weekly_slot
 from bot.domain.text import (
     EMBED_DESCRIPTION_LIMIT,
     EMBED_FIELD_VALUE_LIMIT,
@@ -129,9 +129,14 @@ def render_episode_pages(
 ) -> list[discord.Embed]:
     """Every episode with its time and status, EPISODES_PER_PAGE to a page."""
     lines = [
-        f"**{e.number}.** {discord_timestamp(e.airs_at)}"
-        f" · {format_local(e.airs_at, drama.schedule.timezone)}"
-        f" · {STATUS_WORDS[episode_status(e, now_at)]}"
+        (
+            f"**{e.number}.** {discord_timestamp(e.airs_at)}"
+            f" · {format_local(e.airs_at, drama.schedule.timezone)}"
+            if e.time_known
+            else f"**{e.number}.** {local_time(e.airs_at, drama.schedule.timezone):%Y-%m-%d}"
+            " · time not announced"
+        )
+        + f" · {STATUS_WORDS[episode_status(e, now_at)]}"
         + (f" · “{clip(e.title, 80)}”" if e.title else "")
         for e in episodes
     ] or ["No episodes yet."]
@@ -157,6 +162,9 @@ def render_next(
             f"Airs {discord_timestamp(upcoming.airs_at, 'R')}, on"
             f" {discord_timestamp(upcoming.airs_at)}"
             f" ({format_local(upcoming.airs_at, drama.schedule.timezone)}) on {drama.platform}."
+            if upcoming.time_known
+            else f"Airs on {local_time(upcoming.airs_at, drama.schedule.timezone):%Y-%m-%d}"
+            f" on {drama.platform} (time not announced, so it will not be announced)."
         )
     return discord.Embed(
         title=clip(title, EMBED_TITLE_LIMIT),

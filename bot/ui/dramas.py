@@ -18,6 +18,8 @@ from bot.domain.text import (
 )
 from bot.ui.formatting import discord_timestamp, fit_embed, human_list
 
+ATTRIBUTION = "TVmaze, CC BY-SA"
+
 ACCENT = discord.Colour(0xE91E63)
 STATUS_LABELS = {
     AiringStatus.UPCOMING: "upcoming",
@@ -90,7 +92,7 @@ def render_drama_info(
         embed.add_field(name="Premiere", value=discord_timestamp(premiere, "D"))
     status = STATUS_LABELS[drama_status(episodes, now_at)]
     embed.add_field(name="Episodes", value=f"{len(episodes)} ({status})")
-    slot = weekly_slot(drama.schedule)
+    slot = weekly_slot(drama.schedule) or "no regular slot"
     upcoming = next_airing(episodes, now_at)
     reference = upcoming or (episodes[0] if episodes else None)
     when = f"{slot}" if reference is None else f"{slot}\n{discord_timestamp(reference.airs_at)}"
@@ -110,7 +112,13 @@ def render_drama_info(
         embed.add_field(
             name="Leads", value=clip("\n".join(leads), EMBED_FIELD_VALUE_LIMIT), inline=False
         )
-    if episodes:
+    if drama.source_url:
+        embed.add_field(
+            name="Source",
+            value=clip(f"[TVmaze]({drama.source_url}) ({ATTRIBUTION})", EMBED_FIELD_VALUE_LIMIT),
+            inline=False,
+        )
+    if episodes and drama.schedule.times:
         local = format_local(episodes[0].airs_at, drama.schedule.timezone, with_date=False)
         embed.set_footer(text=f"Times in {drama.schedule.timezone} ({local} slot)")
     return fit_embed(embed)

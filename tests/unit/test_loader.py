@@ -124,3 +124,79 @@ def test_a_person_shared_by_two_files_must_be_listed_the_same_way(tmp_path: Path
     assert isinstance(problem, DataFileError)
     assert "'lead-actor' is defined differently" in problem.message
     assert problem.line == line_of(second, "id: lead-actor")
+
+
+def test_every_problem_of_a_file_is_reported_at_once_each_with_its_line() -> None:
+    text = drama_yaml(
+        **{
+            "weekdays: [wed]": "weekdays: [wedding]",
+            "person: the-director": "person: nobody",
+            "synopsis:": "synopsys:",
+        }
+    )
+    error = error_for(text)
+    lines = str(error).splitlines()
+    assert len(lines) == 3, lines
+    assert f"bad.yaml:{line_of(text, 'synopsys')}: synopsys: unknown key 'synopsys'" in lines
+    assert any(
+        line.startswith(f"bad.yaml:{line_of(text, 'wedding')}: schedule.weekdays")
+        and "unknown weekday 'wedding'" in line
+        for line in lines
+    )
+    assert f"bad.yaml:{line_of(text, 'nobody')}: credits[1].person: unknown person id" in (
+        "\n".join(lines)
+    )
+
+
+def test_a_duplicate_key_is_refused_instead_of_keeping_the_last() -> None:
+    text = VALID_DRAMA.replace('title: "Test Drama"\n', 'title: "Test Drama"\ntitle: "Other"\n')
+    error = error_for(text)
+    assert error.line == line_of(text, 'title: "Other"')
+    assert "title: duplicate key 'title'" in error.message
+
+
+@pytest.mark.parametrize("day", ["wedding", "wensday", "w", "8"])
+def test_an_unknown_weekday_is_refused(day: str) -> None:
+    error = error_for(VALID_DRAMA.replace("weekdays: [wed]", f"weekdays: [{day}]"))
+    assert "unknown weekday" in error.message
+
+
+def test_full_weekday_names_are_accepted() -> None:
+    loaded = parse_drama_text(
+        VALID_DRAMA.replace("weekdays: [wed]", "weekdays: [Wednesday]"), Path("ok.yaml")
+    )
+    assert loaded.drama.schedule.weekdays == (2,)
+
+
+def test_an_episode_known_only_by_its_day_has_no_announced_time() -> None:
+    text = VALID_DRAMA.replace(
+        "    airs_at: 2022-04-07T20:00:00+07:00\n", "    airs_on: 2022-04-07\n"
+    )
+    loaded = parse_drama_text(text, Path("ok.yaml"))
+    from bot.domain.schedule import build_episodes
+
+    episodes = build_episodes("test-drama", loaded.drama.schedule, loaded.episode_overrides)
+    third = next(e for e in episodes if e.number == 3)
+    assert not third.time_known and third.airs_at.date().isoformat() == "2022-04-07"
+    assert all(e.time_known for e in episodes if e.number != 3)
+
+
+def test_the_shipped_soundtrack_file_tells_the_checked_truth() -> None:
+    """../shared/research/soundtrack-1-data-check.md: writer, director, Kang Woo-il's job."""
+    path = REPO / "data" / "dramas" / "soundtrack-1.yaml"
+    loaded = load_drama_file(path)
+    writer = next(c for c in loaded.credits if c.role is RoleKind.WRITER)
+    people = {p.id: p for p in loaded.people}
+    assert people[writer.person_id].name == "Ahn Sae-bom"
+    assert "안새봄" in people[writer.person_id].aliases
+    assert "Ban Ji" not in path.read_text(encoding="utf-8")
+    assert "Chae Yoon" not in path.read_text(encoding="utf-8")
+    director_facts = [f.text for f in loaded.facts if "Kim Hee-won" in f.text]
+    assert director_facts and not any(" he " in f" {t} " for t in director_facts)
+    kang = next(c for c in loaded.credits if c.character == "Kang Woo-il")
+    assert kang.description is not None and "composer" in kang.description
+    job = next(q for q in loaded.trivia if q.question == "What is Kang Woo-il's job?")
+    assert job.answer == "Composer" and "작곡가" in job.accepted
+    assert not any("producer Kang" in f.text for f in loaded.facts)
+    assert {"Soundtrack No. 1", "Why Did You Come to My House?"} <= set(loaded.drama.aliases)
+    assert all(f.source for f in loaded.facts)

@@ -159,7 +159,7 @@ def test_soundtrack_which_character_park_hyung_sik_plays_is_han_seon_woo() -> No
 def test_soundtrack_was_directed_by_kim_hee_won_and_written_by_ban_ji_woon() -> None:
     questions = soundtrack()
     assert find(questions, QuestionKind.DIRECTOR).answer == "Kim Hee-won"
-    assert find(questions, QuestionKind.WRITER).answer == "Ban Ji-woon"
+    assert find(questions, QuestionKind.WRITER).answer == "Ahn Sae-bom"
 
 
 def test_soundtrack_has_four_episodes() -> None:
@@ -181,7 +181,7 @@ def test_jobs_come_from_plain_credit_descriptions() -> None:
     assert jobs == {
         "What is Lee Eun-soo's job in Soundtrack #1?": "Lyricist",
         "What is Han Seon-woo's job in Soundtrack #1?": "Photographer",
-        "What is Kang Woo-il's job in Soundtrack #1?": "Producer",
+        "What is Kang Woo-il's job in Soundtrack #1?": "Composer",
     }
 
 

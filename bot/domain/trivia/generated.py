@@ -312,14 +312,15 @@ def generated_questions(
         ],
     )
 
-    # Weekday and local time.
-    add(
-        QuestionKind.TIME_SLOT,
-        f"When do new episodes of {title} air each week?",
-        weekly_slot(drama.schedule),
-        _slot_accepted(drama),
-        _slot_variants(drama),
-    )
+    # Weekday and local time (not for a drama whose source knows no regular slot).
+    if drama.schedule.has_rule:
+        add(
+            QuestionKind.TIME_SLOT,
+            f"When do new episodes of {title} air each week?",
+            weekly_slot(drama.schedule),
+            _slot_accepted(drama),
+            _slot_variants(drama),
+        )
 
     # Which drama: only meaningful when the bot knows several.
     if others:
