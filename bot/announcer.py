@@ -179,23 +179,46 @@ class Announcer:
                 continue
             drama, episode, _ = found
             for subscription in await self._store.subscriptions(drama_slug=drama.slug):
-                if subscription.guild_id in silenced:
-                    continue
-                key = change.notice_key(subscription.guild_id)
-                marker = delivery_marker(key)
-
-                def render(
-                    late: Lateness | None, d: Drama = drama, e: Episode = episode, m: str = marker
-                ) -> OutgoingPost:
-                    return OutgoingPost(embed=render_moved(d, e, marker=m))
-
-                to = Destination.channel(subscription.guild_id, subscription.channel_id)
-                sends.append(self._deliver(Delivery(key, now_at, to, render)))
+                if subscription.guild_id not in silenced:
+                    key = change.notice_key(subscription.guild_id)
+                    sends.append(self._moved_notice(subscription, drama, episode, key, now_at))
         await self._fan_out(sends)
+
+    def _moved_notice(
+        self,
+        subscription: Subscription,
+        drama: Drama,
+        episode: Episode,
+        key: DeliveryKey,
+        due_at: datetime,
+    ) -> Awaitable[None]:
+        marker = delivery_marker(key)
+
+        def render(late: Lateness | None) -> OutgoingPost:
+            return OutgoingPost(embed=render_moved(drama, episode, marker=marker))
+
+        to = Destination.channel(subscription.guild_id, subscription.channel_id)
+        return self._deliver(Delivery(key, due_at, to, render))
+
+    async def _unfinished_notices(self, now_at: datetime) -> list[Awaitable[None]]:
+        """Move notices a process that is gone claimed and did not settle, still true now."""
+        sends: list[Awaitable[None]] = []
+        subscriptions = {(s.guild_id, s.drama_slug): s for s in await self._store.subscriptions()}
+        for key in await self._store.orphaned_claims(AnnouncementKind.MOVED):
+            found = self._episode(key.drama_slug, key.episode_number)
+            subscription = subscriptions.get((key.target_id, key.drama_slug))
+            if found is None or subscription is None:
+                continue
+            drama, episode, _ = found
+            still_true = episode.airs_at.isoformat() == key.variant and episode.airs_at > now_at
+            if still_true:
+                sends.append(self._moved_notice(subscription, drama, episode, key, now_at))
+        return sends
 
     async def catch_up(self, *, at_start: bool) -> None:
         """Post what fell due and was not posted (within the window), record older misses,
-        and finish what a process that is gone left claimed: airings, reminders and DMs.
+        and finish what a process that is gone left claimed: airings, reminders, DMs and
+        move notices.
 
         At start that is what fell due while the bot was away; after an import, episodes
         moved to an instant already past."""
@@ -232,7 +255,7 @@ class Announcer:
         deliveries = [
             d for d in (self._owed_delivery(o, cause) for o in owed.post) if d is not None
         ]
-        await self._fan_out(deliveries)
+        await self._fan_out(deliveries + await self._unfinished_notices(now_at))
 
     def _owed_delivery(self, owed: Owed, cause: LateReason) -> Awaitable[None] | None:
         found = self._episode(owed.key.drama_slug, owed.key.episode_number)

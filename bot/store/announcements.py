@@ -347,6 +347,15 @@ class AnnouncementStore:
             settled.update(_key(row) for row in rows)
         return settled
 
+    async def orphaned_claims(self, kind: AnnouncementKind) -> list[DeliveryKey]:
+        """Claims of ``kind`` left by processes that are gone (no instance lock)."""
+        rows = await self._db.fetch_all(
+            "SELECT * FROM deliveries WHERE state = 'claimed' AND kind = ? AND claimed_by != ?"
+            " AND claimed_by NOT IN (SELECT run_id FROM instance_locks)",
+            (kind.value, self._run_id),
+        )
+        return [_key(r) for r in rows]
+
     async def in_flight(self, guild_id: int) -> list[tuple[DeliveryKey, int, str | None]]:
         """This server's deliveries not settled yet: key, attempts and the last error."""
         rows = await self._db.fetch_all(

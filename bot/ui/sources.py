@@ -61,14 +61,19 @@ def added(
     upcoming = next_airing([e for e in episodes if e.time_known], now_at)
     verb = "Refreshed" if refreshed else "Added"
     lines = [
-        f"{verb} **{drama.title}** ({drama.platform}) from TVmaze: {len(episodes)} episodes.",
+        f"{verb} **{drama.title}** ({drama.platform}) from TVmaze: {len(episodes)}"
+        + (" episode." if len(episodes) == 1 else " episodes."),
         f"Next: episode {upcoming.number}, {when_text(drama, upcoming)}."
         if upcoming
         else "No upcoming episode with a known time.",
     ]
     unknown = sum(1 for e in episodes if not e.time_known and e.airs_at > now_at)
     if unknown:
-        lines.append(f"{unknown} upcoming episodes have a date but no time yet: not announced.")
+        lines.append(
+            "1 upcoming episode has a date but no time yet: not announced."
+            if unknown == 1
+            else f"{unknown} upcoming episodes have a date but no time yet: not announced."
+        )
     if cast:
         lines.append(f"Cast: {human_list(cast[:6])}" + (" and more." if len(cast) > 6 else "."))
     if not refreshed:

@@ -208,3 +208,23 @@ async def test_a_delivery_another_live_bot_holds_is_left_to_it(
         assert messenger.posts == [] and messenger.looks == 0
     finally:
         await other.close()
+
+
+async def test_a_move_notice_cut_off_by_a_crash_is_finished_by_the_next_start(
+    store: Store,
+) -> None:
+    notice = DeliveryKey(GUILD, "soon", 1, AnnouncementKind.MOVED, AIRS_AT.isoformat())
+    gone = await Store.open(store.database.path)
+    try:
+        assert await gone.announcements.claim(notice, AIRS_AT - timedelta(hours=2)) is Claim.NEW
+    finally:
+        await gone.close()
+    messenger = RecordingMessenger()
+    bot = await announcer(store, messenger, AIRS_AT - timedelta(hours=1))
+
+    await bot.catch_up(at_start=True)
+
+    [(to, post)] = messenger.posts
+    assert to == Destination.channel(GUILD, CHANNEL) and post.embed is not None
+    assert "moved" in (post.embed.title or "") + (post.embed.description or "")
+    assert await store.announcements.deliveries() == [(notice, DeliveryState.SENT, 9001)]
