@@ -30,6 +30,7 @@ from bot.discord_pacing import pace_requests
 from bot.domain.clock import Clock, SystemClock
 from bot.messenger import DiscordMessenger
 from bot.scheduling import AiringScheduler
+from bot.sharding import IdentifyPacer
 from bot.store import Store, StoreError
 from bot.store.instance_lock import InstanceLock
 from bot.trivia_sessions import TriviaSessions
@@ -68,10 +69,13 @@ def command_tree_hash(definitions: list[dict[str, Any]]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-class FanBot(commands.Bot):
-    """The bot process: store, cogs, command sync, clean shutdown."""
+class FanBot(commands.AutoShardedBot):
+    """The bot process: store, cogs, command sync, clean shutdown; every shard in one process
+    (``FANBOT_SHARDS``, else Discord's recommended count)."""
 
     def __init__(self, settings: Settings, *, sync_only: bool = False, **options: Any) -> None:
+        if settings.shards is not None:
+            options.setdefault("shard_count", settings.shards)
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=bot_intents(settings),
@@ -94,6 +98,8 @@ class FanBot(commands.Bot):
         self._trivia: TriviaSessions | None = None
         self.tree.error(self.on_app_command_error)
         pace_requests(self)
+        # Tests against the emulator shorten its window (Discord's is 5 s).
+        self.identify_pacer = IdentifyPacer()
 
     @property
     def store(self) -> Store:
@@ -163,6 +169,24 @@ class FanBot(commands.Bot):
         """Wait for a close the bot started itself (after losing its lock) to finish."""
         if self._stopping is not None:
             await self._stopping
+
+    async def launch_shards(self) -> None:
+        """Ask Discord how many shards (unless configured) and how many may identify at once,
+        then launch them on the configured gateway."""
+        recommended, _, limits = await self.http.get_bot_gateway()
+        self.identify_pacer.max_concurrency = max(1, int(limits.get("max_concurrency", 1)))
+        if self.shard_count is None:
+            self.shard_count = recommended
+        log.info(
+            "connecting %d shard(s), %d identifying at a time",
+            self.shard_count,
+            self.identify_pacer.max_concurrency,
+        )
+        await super().launch_shards()
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """Wait for this shard's identify bucket (first identifies and re-identifies alike)."""
+        await self.identify_pacer.wait_turn(shard_id)
 
     async def setup_hook(self) -> None:
         self._store = await self._open_store()

@@ -22,6 +22,9 @@ DEFAULT_LOCK_LEASE_SECONDS = 30
 LOCK_LEASE_BOUNDS = (3, 3600)
 _DIGITS = re.compile(r"[0-9]+")  # ASCII only: "²" and "٣" are digits to str.isdigit()
 LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
+SHARD_BOUNDS = (1, 4096)
+PORT_BOUNDS = (1, 65535)
+DEFAULT_METRICS_HOST = "127.0.0.1"
 
 
 class ConfigError(Exception):
@@ -48,6 +51,11 @@ class Settings:
     message_content_intent: bool
     # How long a silent bot keeps the database's instance lock before another may take it.
     lock_lease: timedelta = timedelta(seconds=DEFAULT_LOCK_LEASE_SECONDS)
+    # Gateway shards run by this process; None: as many as Discord recommends.
+    shards: int | None = None
+    # Where Prometheus scrapes the bot's metrics; None: they are logged once a minute instead.
+    metrics_port: int | None = None
+    metrics_host: str = DEFAULT_METRICS_HOST
 
     def require_token(self) -> str:
         """The token, or a ConfigError for commands that log in."""
@@ -99,6 +107,14 @@ def _bounded_int(
     return value
 
 
+def _optional_bounded(
+    env: Mapping[str, str], variable: str, bounds: tuple[int, int], what: str
+) -> int | None:
+    if not env.get(variable, "").strip():
+        return None
+    return _bounded_int(env, variable, 0, bounds, what)
+
+
 def _flag(env: Mapping[str, str], variable: str) -> bool:
     raw = env.get(variable, "").strip().lower()
     if raw in ("", "0", "false", "no", "off"):
@@ -145,6 +161,9 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
                 "seconds",
             )
         ),
+        shards=_optional_bounded(env, "FANBOT_SHARDS", SHARD_BOUNDS, "shards"),
+        metrics_port=_optional_bounded(env, "FANBOT_METRICS_PORT", PORT_BOUNDS, "(a TCP port)"),
+        metrics_host=env.get("FANBOT_METRICS_HOST", "").strip() or DEFAULT_METRICS_HOST,
     )
 
 
