@@ -75,9 +75,7 @@ def ready_payloads(
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """READY and the GUILD_CREATEs of the guilds routed to ``shard`` (all without sharding)."""
     guilds = [
-        g
-        for g in emu.world.guilds.values()
-        if shard is None or (g.id >> 22) % shard[1] == shard[0]
+        g for g in emu.world.guilds.values() if shard is None or (g.id >> 22) % shard[1] == shard[0]
     ]
     ready = {
         "v": 10,
