@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.catalogue import Catalogue
+from bot.discord_pacing import bulk_requests
 from bot.domain.announcements import (
     AnnouncementKind,
     Claim,
@@ -134,7 +135,12 @@ class Announcer:
         return drama, episode, len(episodes)
 
     async def run(self, job: PlannedJob) -> None:
-        """One scheduler job: announce to every server (or fan) concerned, concurrently."""
+        """One scheduler job: announce to every server (or fan) concerned, concurrently; its
+        requests wait behind interactive ones (bulk lane)."""
+        with bulk_requests():
+            await self._run(job)
+
+    async def _run(self, job: PlannedJob) -> None:
         self._track()
         found = self._episode(job.drama_slug, job.episode_number)
         if found is None:
@@ -161,7 +167,12 @@ class Announcer:
 
     async def catch_up(self) -> None:
         """Post what fell due while the bot was away (within the window), record older misses,
-        and finish what a process that is gone left claimed: airings, reminders and DMs."""
+        and finish what a process that is gone left claimed: airings, reminders and DMs.
+        Bulk requests, like the jobs'."""
+        with bulk_requests():
+            await self._catch_up()
+
+    async def _catch_up(self) -> None:
         self._track()
         now_at = self._clock.now()
         recent = [

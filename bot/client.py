@@ -97,7 +97,7 @@ class FanBot(commands.AutoShardedBot):
         self._announcer: Announcer | None = None
         self._trivia: TriviaSessions | None = None
         self.tree.error(self.on_app_command_error)
-        pace_requests(self)
+        self.pacer = pace_requests(self)
         # Tests against the emulator shorten its window (Discord's is 5 s).
         self.identify_pacer = IdentifyPacer()
 
