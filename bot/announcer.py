@@ -41,6 +41,7 @@ from bot.domain.clock import Clock
 from bot.domain.delivery import DeliveryFailed, FailureKind, Problem, RetryPolicy
 from bot.domain.models import Drama, Episode
 from bot.messenger import Destination, Messenger, OutgoingPost
+from bot.metrics import BotMetrics
 from bot.store.announcements import AnnouncementStore, StoreBusy
 from bot.ui.announcements import (
     Lateness,
@@ -93,7 +94,9 @@ class Announcer:
         catchup_window: timedelta,
         retry: RetryPolicy | None = None,
         rng: random.Random | None = None,
+        metrics: BotMetrics | None = None,
     ) -> None:
+        self._metrics = metrics or BotMetrics()
         self._store = store
         self._catalogue = catalogue
         self._messenger = messenger
@@ -280,7 +283,8 @@ class Announcer:
                         claimed, look_first = True, claim is Claim.RESEND
                     if look_first and await self._found_earlier(delivery):
                         return
-                    post = delivery.render(self._lateness(delivery, attempts))
+                    late = self._lateness(delivery, attempts)
+                    post = delivery.render(late)
                     message_id = await self._messenger.post(
                         delivery.to, post, nonce=delivery.key.nonce
                     )
@@ -291,6 +295,9 @@ class Announcer:
             else:
                 self._recovered.set()
                 self._recovered = asyncio.Event()
+                self._metrics.announcements_sent.inc()
+                if late is not None:
+                    self._metrics.announcements_late.inc()
                 await self._settle(delivery, DeliveryState.SENT, message_id=message_id)
                 return
             if failure.problem is Problem.DELETED:  # posted, then removed in the server
@@ -316,6 +323,7 @@ class Announcer:
                 failure,
                 retry_at.isoformat(timespec="seconds"),
             )
+            self._metrics.announcements_retried.inc()
             if claimed:
                 await self._record_attempt(delivery, failure)
             await self._wait_to_retry(retry_at)
@@ -401,6 +409,7 @@ class Announcer:
         if window_closed:
             reason = gave_up(reason, attempts)
         log.warning("%s to %s failed for good: %s", _describe(key), to, reason)
+        self._metrics.announcements_failed.inc()
         await self._settle(delivery, DeliveryState.FAILED, error=reason)
         now_at = self._clock.now()
         try:

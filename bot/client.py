@@ -8,6 +8,7 @@ spend Discord's daily command-create limit.
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import json
 import logging
@@ -26,9 +27,10 @@ from bot.announcer import Announcer
 from bot.catalogue import Catalogue
 from bot.config import Settings
 from bot.data.importer import FileOutcome, import_files
-from bot.discord_pacing import pace_requests
+from bot.discord_pacing import Lane, pace_requests
 from bot.domain.clock import Clock, SystemClock
 from bot.messenger import DiscordMessenger
+from bot.metrics import BotMetrics, measure_interactions
 from bot.scheduling import AiringScheduler
 from bot.sharding import IdentifyPacer
 from bot.store import Store, StoreError
@@ -98,6 +100,10 @@ class FanBot(commands.AutoShardedBot):
         self._trivia: TriviaSessions | None = None
         self.tree.error(self.on_app_command_error)
         self.pacer = pace_requests(self)
+        self.metrics = BotMetrics()
+        for lane in Lane:
+            self.metrics.watch_lane(lane.value, functools.partial(self.pacer.waiting, lane))
+        self.metrics_port: int | None = None  # where /metrics is served, once it is
         # Tests against the emulator shorten its window (Discord's is 5 s).
         self.identify_pacer = IdentifyPacer()
 
@@ -184,6 +190,11 @@ class FanBot(commands.AutoShardedBot):
         )
         await super().launch_shards()
 
+    async def connect(self, *, reconnect: bool = True) -> None:
+        """Connect every shard; interaction responses made from here on are counted."""
+        measure_interactions(self.metrics)
+        await super().connect(reconnect=reconnect)
+
     async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
         """Wait for this shard's identify bucket (first identifies and re-identifies alike)."""
         await self.identify_pacer.wait_turn(shard_id)
@@ -197,6 +208,7 @@ class FanBot(commands.AutoShardedBot):
             DiscordMessenger(self),
             self.clock,
             catchup_window=timedelta(minutes=self.settings.catchup_minutes),
+            metrics=self.metrics,
         )
         await self.import_data([self.settings.data_dir])
         self._trivia = TriviaSessions(
@@ -213,6 +225,10 @@ class FanBot(commands.AutoShardedBot):
         await self.sync_commands(force=self.sync_only)
         if self.sync_only:
             return
+        port = self.settings.metrics_port
+        if port is not None:
+            self.metrics_port = self.metrics.serve(port, self.settings.metrics_host)
+        self.run_in_background(self.metrics.watch_loop(report=port is None))
         catchup = timedelta(minutes=self.settings.catchup_minutes)
         self._airing = AiringScheduler(
             self._store, self._catalogue, self.announcer, catchup, self.clock
@@ -320,6 +336,7 @@ class FanBot(commands.AutoShardedBot):
             task.cancel()
         if self._background:
             await asyncio.wait(self._background, timeout=5)
+        self.metrics.stop_serving()
         if self._store is not None:
             try:
                 await self._store.lock.release()

@@ -23,7 +23,7 @@ LOCK_LEASE_BOUNDS = (3, 3600)
 _DIGITS = re.compile(r"[0-9]+")  # ASCII only: "²" and "٣" are digits to str.isdigit()
 LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
 SHARD_BOUNDS = (1, 4096)
-PORT_BOUNDS = (1, 65535)
+PORT_BOUNDS = (0, 65535)  # 0: any free port
 DEFAULT_METRICS_HOST = "127.0.0.1"
 
 
@@ -162,7 +162,9 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
             )
         ),
         shards=_optional_bounded(env, "FANBOT_SHARDS", SHARD_BOUNDS, "shards"),
-        metrics_port=_optional_bounded(env, "FANBOT_METRICS_PORT", PORT_BOUNDS, "(a TCP port)"),
+        metrics_port=_optional_bounded(
+            env, "FANBOT_METRICS_PORT", PORT_BOUNDS, "(a TCP port number)"
+        ),
         metrics_host=env.get("FANBOT_METRICS_HOST", "").strip() or DEFAULT_METRICS_HOST,
     )
 
