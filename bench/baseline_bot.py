@@ -22,7 +22,9 @@ class BaselineBot(discord.AutoShardedClient):
     """Sharded like ours (Discord's recommended count), so it can hold 10,000 servers."""
 
     def __init__(self) -> None:
-        super().__init__(intents=discord.Intents.none())  # discord.py defaults, like ours
+        intents = discord.Intents.none()
+        intents.guilds = True  # the same intents as ours (without message content)
+        super().__init__(intents=intents)
         self.tree = app_commands.CommandTree(self)
 
         @self.tree.command(name="ping", description="Answers pong.")
