@@ -159,9 +159,7 @@ class MeasuringWebhookAdapter(AsyncWebhookAdapter):
         super().__init__()  # type: ignore[no-untyped-call]
         self._metrics = metrics
 
-    def create_interaction_response(
-        self, interaction_id: int, token: str, **kwargs: Any
-    ) -> Any:
+    def create_interaction_response(self, interaction_id: int, token: str, **kwargs: Any) -> Any:
         request = super().create_interaction_response(interaction_id, token, **kwargs)
         return self._measured(interaction_id, request)
 
