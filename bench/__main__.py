@@ -72,6 +72,27 @@ def plot(results: list[latency.LatencyResult]) -> None:
     figure.savefig(RESULTS / "latency.png", dpi=100)
 
 
+def plot_fanout(fan: fanout.FanOutResult) -> None:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return
+    figure, axes = plt.subplots(figsize=(7, 3.5))
+    axes.plot(range(len(fan.per_second)), fan.per_second, label="posts per second")
+    axes.axhline(fanout.GLOBAL_LIMIT, color="grey", linestyle="--", label="global limit")
+    axes.set_xlabel("seconds after the air time")
+    axes.set_ylabel("announcements posted")
+    axes.set_title(f"Fan-out to {fan.guilds:,} servers")
+    axes.legend()
+    axes.grid(alpha=0.3)
+    figure.tight_layout()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    figure.savefig(RESULTS / "fanout.png", dpi=100)
+
+
 async def main(quick: bool) -> None:
     report: dict[str, Any] = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -87,20 +108,26 @@ async def main(quick: bool) -> None:
     lines += ["### Interaction latency", "", *latency_table(lat), ""]
     show(lines)
 
-    fan = await fanout.run(guilds=200 if quick else 1000, lead_seconds=20 if quick else 40)
+    fan = await fanout.run(guilds=300 if quick else 10_000, lead_seconds=30 if quick else 90)
     report["fanout"] = asdict(fan)
+    delays = sorted(fan.question_delays_s)
+    worst = f"{delays[-1] * 1000:.0f} ms" if delays else "n/a"
     lines += [
-        "### Announcement fan-out (global limit 50 requests/s)",
+        "### Announcement fan-out (global limit 50 requests/s), a trivia game elsewhere",
         "",
         "| servers | first post after air | last post | posts/s | share of limit |"
-        " duplicates | misses | 429s honoured |",
-        "|---|---|---|---|---|---|---|---|",
+        " duplicates | misses | 429s | trivia questions posted | latest question after due |"
+        " trivia failed | /fact search p50 | p99 | failed |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         f"| {fan.guilds} | {fan.first_post_s * 1000:.0f} ms | {fan.last_post_s:.1f} s |"
         f" {fan.posts_per_second:.1f} | {fan.share_of_limit:.0%} | {fan.duplicates} |"
-        f" {fan.misses} | {fan.rate_limited} |",
+        f" {fan.misses} | {fan.rate_limited} | {len(delays)} | {worst} | {fan.trivia_failed} |"
+        f" {_fmt(fan.interactions.p50_ms)} ms | {_fmt(fan.interactions.p99_ms)} ms |"
+        f" {fan.interactions_failed} |",
         "",
     ]
     show(lines)
+    plot_fanout(fan)
 
     guilds = 60 if quick else 300
     kills = await faults.run_kills(guilds=guilds, kills=2 if quick else 3)
@@ -121,15 +148,28 @@ async def main(quick: bool) -> None:
     lines.append("")
     show(lines)
 
-    start = await memory.run((1, 100) if quick else (1, 100, 1000))
+    start = await memory.run((1, 100) if quick else (1, 1000, 10_000), pairs=2 if quick else 3)
     report["startup"] = [asdict(r) for r in start]
     lines += [
-        "### Memory and start-up",
+        "### Memory and start-up (baseline and ours alternately, A B A B ...)",
         "",
-        "| bot | servers | time to ready | RSS |",
-        "|---|---|---|---|",
+        "| servers | shards | pairs | baseline RSS | ours RSS | RSS ratio (min-max) |"
+        " baseline ready | ours ready | ready ratio (min-max) | failed |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
-    lines += [f"| {r.label} | {r.guilds} | {r.ready_s:.2f} s | {r.rss_mb:.0f} MB |" for r in start]
+    for r in start:
+        rss = memory.StartupComparison.spread(r.rss_ratios)
+        ready = memory.StartupComparison.spread(r.ready_ratios)
+        base_rss = memory.StartupComparison.spread([b.rss_mb for b in r.baseline])[0]
+        our_rss = memory.StartupComparison.spread([b.rss_mb for b in r.fanbot])[0]
+        base_ready = memory.StartupComparison.spread([b.ready_s for b in r.baseline])[0]
+        our_ready = memory.StartupComparison.spread([b.ready_s for b in r.fanbot])[0]
+        lines.append(
+            f"| {r.guilds} | {r.shards} | {len(r.rss_ratios)} | {_fmt(base_rss, 0)} MB |"
+            f" {_fmt(our_rss, 0)} MB | {_fmt(rss[0])}x ({_fmt(rss[1])}-{_fmt(rss[2])}) |"
+            f" {_fmt(base_ready)} s | {_fmt(our_ready)} s |"
+            f" {_fmt(ready[0])}x ({_fmt(ready[1])}-{_fmt(ready[2])}) | {r.failed} |"
+        )
     lines.append("")
     show(lines)
 

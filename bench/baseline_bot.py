@@ -18,9 +18,13 @@ from discord import app_commands
 from bot.discord_urls import point_discord_at
 
 
-class BaselineBot(discord.Client):
+class BaselineBot(discord.AutoShardedClient):
+    """Sharded like ours (Discord's recommended count), so it can hold 10,000 servers."""
+
     def __init__(self) -> None:
-        super().__init__(intents=discord.Intents.none())  # discord.py defaults, like ours
+        intents = discord.Intents.none()
+        intents.guilds = True  # the same intents as ours (without message content)
+        super().__init__(intents=intents)
         self.tree = app_commands.CommandTree(self)
 
         @self.tree.command(name="ping", description="Answers pong.")
@@ -29,6 +33,12 @@ class BaselineBot(discord.Client):
 
     async def setup_hook(self) -> None:
         await self.tree.sync()
+
+    async def launch_shards(self) -> None:
+        # discord.py would take the gateway URL from /gateway/bot; keep the configured one,
+        # as ours does.
+        self.shard_count, _, _ = await self.http.get_bot_gateway()
+        await super().launch_shards()
 
     async def on_ready(self) -> None:
         logging.getLogger("baseline").info("ready as %s", self.user)

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.catalogue import Catalogue
+from bot.discord_pacing import bulk_requests
 from bot.domain.announcements import (
     AnnouncementKind,
     Claim,
@@ -42,6 +43,7 @@ from bot.domain.clock import Clock
 from bot.domain.delivery import DeliveryFailed, FailureKind, Problem, RetryPolicy
 from bot.domain.models import Drama, Episode
 from bot.messenger import Destination, Messenger, OutgoingPost
+from bot.metrics import BotMetrics
 from bot.store.announcements import AnnouncementStore, StoreBusy
 from bot.ui.announcements import (
     Lateness,
@@ -99,7 +101,9 @@ class Announcer:
         catchup_window: timedelta,
         retry: RetryPolicy | None = None,
         rng: random.Random | None = None,
+        metrics: BotMetrics | None = None,
     ) -> None:
+        self._metrics = metrics or BotMetrics()
         self._store = store
         self._catalogue = catalogue
         self._messenger = messenger
@@ -141,7 +145,12 @@ class Announcer:
         return drama, episode, len(episodes)
 
     async def run(self, job: PlannedJob) -> None:
-        """One scheduler job: announce to every server (or fan) concerned, concurrently."""
+        """One scheduler job: announce to every server (or fan) concerned, concurrently; its
+        requests wait behind interactive ones (bulk lane)."""
+        with bulk_requests():
+            await self._run(job)
+
+    async def _run(self, job: PlannedJob) -> None:
         self._track()
         found = self._episode(job.drama_slug, job.episode_number)
         if found is None:
@@ -169,7 +178,12 @@ class Announcer:
     async def notify_moved(self, moved: Sequence[EpisodeMoved], silenced: set[int]) -> None:
         """ "Episode 5 moved to ...": once per (server, episode, new time), through the same
         claim -> post -> settle path as announcements, to servers announcing the drama that
-        did not turn the notices off. An episode moved into the past is not worth a notice."""
+        did not turn the notices off. An episode moved into the past is not worth a notice.
+        Bulk requests, like the jobs'."""
+        with bulk_requests():
+            await self._notify_moved(moved, silenced)
+
+    async def _notify_moved(self, moved: Sequence[EpisodeMoved], silenced: set[int]) -> None:
         self._track()
         now_at = self._clock.now()
         sends: list[Awaitable[None]] = []
@@ -218,10 +232,14 @@ class Announcer:
     async def catch_up(self, *, at_start: bool) -> None:
         """Post what fell due and was not posted (within the window), record older misses,
         and finish what a process that is gone left claimed: airings, reminders, DMs and
-        move notices.
+        move notices. Bulk requests, like the jobs'.
 
         At start that is what fell due while the bot was away; after an import, episodes
         moved to an instant already past."""
+        with bulk_requests():
+            await self._catch_up(at_start)
+
+    async def _catch_up(self, at_start: bool) -> None:
         self._track()
         cause = LateReason.OFFLINE if at_start else LateReason.MOVED
         now_at = self._clock.now()
@@ -339,7 +357,8 @@ class Announcer:
                     if look_first:
                         found = await self._earlier_post(delivery)
                     if found is None:
-                        post = delivery.render(self._lateness(delivery, attempts))
+                        late = self._lateness(delivery, attempts)
+                        post = delivery.render(late)
                         message_id = await self._messenger.post(
                             delivery.to, post, nonce=delivery.key.nonce
                         )
@@ -356,6 +375,9 @@ class Announcer:
                     return
                 self._recovered.set()
                 self._recovered = asyncio.Event()
+                self._metrics.announcements_sent.inc()
+                if late is not None:
+                    self._metrics.announcements_late.inc()
                 await self._settle(delivery, DeliveryState.SENT, deadline_at, message_id=message_id)
                 return
             if failure.problem is Problem.DELETED:  # posted, then removed in the server
@@ -382,6 +404,7 @@ class Announcer:
                 failure,
                 retry_at.isoformat(timespec="seconds"),
             )
+            self._metrics.announcements_retried.inc()
             if claimed:
                 await self._record_attempt(delivery, failure)
             # A 429 is Discord asking this bot to slow down: it waits its full backoff.
@@ -476,6 +499,7 @@ class Announcer:
         if window_closed:
             reason = gave_up(reason, attempts)
         log.warning("%s to %s failed for good: %s", _describe(key), to, reason)
+        self._metrics.announcements_failed.inc()
         await self._settle(delivery, DeliveryState.FAILED, deadline_at, error=reason)
         now_at = self._clock.now()
         try:

@@ -1,17 +1,31 @@
 """The imported catalogue in memory, with name indexes for what fans type.
 
 Dramas, people and credits change only on import, so they are loaded once and refreshed
-after each import; every lookup and autocomplete is then answered without SQL.
+after each import; every lookup and autocomplete is then answered without SQL, by key (a
+dict), never by scanning the catalogue. Each import that changes something bumps the
+catalogue's generation in the store, so the periodic refresh (which notices a ``fanbot
+import`` run beside the bot) reads one row when nothing changed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from bot.domain.models import Credit, Drama, Episode, Person
 from bot.domain.names import NameIndex, NameMatch
 from bot.store import Store
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def _grouped(items: Sequence[V], key: Callable[[V], K]) -> dict[K, tuple[V, ...]]:
+    groups: dict[K, list[V]] = {}
+    for item in items:
+        groups.setdefault(key(item), []).append(item)
+    return {k: tuple(v) for k, v in groups.items()}
 
 
 @dataclass(frozen=True)
@@ -25,6 +39,13 @@ class CatalogueSnapshot:
     drama_names: NameIndex = field(default_factory=lambda: NameIndex([]))
     person_names: NameIndex = field(default_factory=lambda: NameIndex([]))
     character_names: NameIndex = field(default_factory=lambda: NameIndex([]))
+    # Indexes by key, built with the snapshot and never changed after.
+    by_slug: Mapping[str, Drama] = field(default_factory=dict, repr=False)
+    people_by_id: Mapping[str, Person] = field(default_factory=dict, repr=False)
+    episodes_by_slug: Mapping[str, tuple[Episode, ...]] = field(default_factory=dict, repr=False)
+    credits_by_slug: Mapping[str, tuple[Credit, ...]] = field(default_factory=dict, repr=False)
+    credits_by_person: Mapping[str, tuple[Credit, ...]] = field(default_factory=dict, repr=False)
+    credits_by_key: Mapping[str, Credit] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(
@@ -45,10 +66,16 @@ class CatalogueSnapshot:
             drama_names=NameIndex((d.slug, d.names) for d in dramas),
             person_names=NameIndex((p.id, p.names) for p in people),
             character_names=NameIndex(characters),
+            by_slug={d.slug: d for d in dramas},
+            people_by_id={p.id: p for p in people},
+            episodes_by_slug=_grouped(episodes, lambda e: e.drama_slug),
+            credits_by_slug=_grouped(credits, lambda c: c.drama_slug),
+            credits_by_person=_grouped(credits, lambda c: c.person_id),
+            credits_by_key={credit_key(c): c for c in credits},
         )
 
     def drama(self, slug: str) -> Drama | None:
-        return next((d for d in self.dramas if d.slug == slug), None)
+        return self.by_slug.get(slug)
 
     def title_of(self, slug: str) -> str:
         """The drama's title, or its slug when it is no longer known."""
@@ -56,19 +83,19 @@ class CatalogueSnapshot:
         return drama.title if drama else slug
 
     def person(self, person_id: str) -> Person | None:
-        return next((p for p in self.people if p.id == person_id), None)
+        return self.people_by_id.get(person_id)
 
     def episodes_of(self, slug: str) -> list[Episode]:
-        return [e for e in self.episodes if e.drama_slug == slug]
+        return list(self.episodes_by_slug.get(slug, ()))
 
     def credits_of(self, slug: str) -> list[Credit]:
-        return [c for c in self.credits if c.drama_slug == slug]
+        return list(self.credits_by_slug.get(slug, ()))
 
     def credits_for_person(self, person_id: str) -> list[Credit]:
-        return [c for c in self.credits if c.person_id == person_id]
+        return list(self.credits_by_person.get(person_id, ()))
 
     def credit(self, key: str) -> Credit | None:
-        return next((c for c in self.credits if credit_key(c) == key), None)
+        return self.credits_by_key.get(key)
 
     def find_drama(self, text: str) -> Drama | None:
         """A slug, a title or an alias, however typed; None when unknown or ambiguous."""
@@ -147,13 +174,23 @@ class Catalogue:
     def __init__(self, store: Store) -> None:
         self._store = store
         self.snapshot = CatalogueSnapshot()
+        self._generation: int | None = None  # the store's catalogue generation it was built at
+        self.rebuilds = 0
 
-    async def refresh(self) -> CatalogueSnapshot:
+    async def refresh(self, *, force: bool = False) -> bool:
+        """Rebuild the snapshot if an import changed the catalogue since the last build (or
+        when forced); True when it rebuilt."""
         dramas = self._store.dramas
+        generation = await dramas.catalogue_generation()
+        if not force and self.rebuilds and generation == self._generation:
+            return False
         self.snapshot = CatalogueSnapshot.build(
             await dramas.dramas(),
             await dramas.episodes(),
             await dramas.people(),
             await dramas.credits(),
         )
-        return self.snapshot
+        self._generation = generation
+        self.rebuilds += 1
+        self._store.facts.forget_topics()  # data facts may have changed with the import
+        return True

@@ -8,6 +8,7 @@ spend Discord's daily command-create limit.
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import json
 import logging
@@ -26,10 +27,12 @@ from bot.announcer import DRAIN_SECONDS, Announcer
 from bot.catalogue import Catalogue
 from bot.config import Settings
 from bot.data.importer import FileOutcome, import_files, overlays_in
-from bot.discord_pacing import pace_requests
+from bot.discord_pacing import Lane, pace_requests
 from bot.domain.clock import Clock, SystemClock
 from bot.messenger import NETWORK_ERRORS, DiscordMessenger
+from bot.metrics import BotMetrics, measure_interactions
 from bot.scheduling import AiringScheduler
+from bot.sharding import IdentifyPacer
 from bot.sources.following import Imported, RefreshReport, SourceFollower
 from bot.sources.tvmaze import TvmazeClient
 from bot.store import Store, StoreError
@@ -70,10 +73,13 @@ def command_tree_hash(definitions: list[dict[str, Any]]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-class FanBot(commands.Bot):
-    """The bot process: store, cogs, command sync, clean shutdown."""
+class FanBot(commands.AutoShardedBot):
+    """The bot process: store, cogs, command sync, clean shutdown; every shard in one process
+    (``FANBOT_SHARDS``, else Discord's recommended count)."""
 
     def __init__(self, settings: Settings, *, sync_only: bool = False, **options: Any) -> None:
+        if settings.shards is not None:
+            options.setdefault("shard_count", settings.shards)
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=bot_intents(settings),
@@ -97,7 +103,13 @@ class FanBot(commands.Bot):
         self.tvmaze = TvmazeClient(settings.tvmaze_url)
         self._sources: SourceFollower | None = None
         self.tree.error(self.on_app_command_error)
-        pace_requests(self)
+        self.pacer = pace_requests(self)
+        self.metrics = BotMetrics()
+        for lane in Lane:
+            self.metrics.watch_lane(lane.value, functools.partial(self.pacer.waiting, lane))
+        self.metrics_port: int | None = None  # where /metrics is served, once it is
+        # Tests against the emulator shorten its window (Discord's is 5 s).
+        self.identify_pacer = IdentifyPacer()
 
     @property
     def store(self) -> Store:
@@ -180,6 +192,29 @@ class FanBot(commands.Bot):
         if self._stopping is not None:
             await self._stopping
 
+    async def launch_shards(self) -> None:
+        """Ask Discord how many shards (unless configured) and how many may identify at once,
+        then launch them on the configured gateway."""
+        recommended, _, limits = await self.http.get_bot_gateway()
+        self.identify_pacer.max_concurrency = max(1, int(limits.get("max_concurrency", 1)))
+        if self.shard_count is None:
+            self.shard_count = recommended
+        log.info(
+            "connecting %d shard(s), %d identifying at a time",
+            self.shard_count,
+            self.identify_pacer.max_concurrency,
+        )
+        await super().launch_shards()
+
+    async def connect(self, *, reconnect: bool = True) -> None:
+        """Connect every shard; interaction responses made from here on are counted."""
+        measure_interactions(self.metrics)
+        await super().connect(reconnect=reconnect)
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """Wait for this shard's identify bucket (first identifies and re-identifies alike)."""
+        await self.identify_pacer.wait_turn(shard_id)
+
     async def setup_hook(self) -> None:
         self._store = await self._open_store()
         self._catalogue = Catalogue(self._store)
@@ -189,6 +224,7 @@ class FanBot(commands.Bot):
             DiscordMessenger(self),
             self.clock,
             catchup_window=timedelta(minutes=self.settings.catchup_minutes),
+            metrics=self.metrics,
         )
         await self.import_data([self.settings.data_dir])
         self._sources = SourceFollower(
@@ -216,6 +252,10 @@ class FanBot(commands.Bot):
         except (discord.HTTPException, *NETWORK_ERRORS) as error:
             # The commands Discord already has keep working; the next start syncs again.
             log.warning("could not sync slash commands (%s); the next start tries again", error)
+        port = self.settings.metrics_port
+        if port is not None:
+            self.metrics_port = self.metrics.serve(port, self.settings.metrics_host)
+        self.run_in_background(self.metrics.watch_loop(report=port is None))
         catchup = timedelta(minutes=self.settings.catchup_minutes)
         self._airing = AiringScheduler(
             self._store, self._catalogue, self.announcer, catchup, self.clock
@@ -374,6 +414,7 @@ class FanBot(commands.Bot):
             task.cancel()
         if self._background:
             await asyncio.wait(self._background, timeout=5)
+        self.metrics.stop_serving()
         if self._store is not None:
             try:
                 await self._store.lock.release()

@@ -27,6 +27,9 @@ DEFAULT_ADDS_PER_DAY = 5
 ADDS_PER_DAY_BOUNDS = (0, 1000)
 DEFAULT_REFRESH_HOURS = 6
 REFRESH_HOURS_BOUNDS = (1, 168)
+SHARD_BOUNDS = (1, 4096)
+PORT_BOUNDS = (0, 65535)  # 0: any free port
+DEFAULT_METRICS_HOST = "127.0.0.1"
 
 
 class ConfigError(Exception):
@@ -59,6 +62,11 @@ class Settings:
     discord_adds: bool = True
     adds_per_day: int = DEFAULT_ADDS_PER_DAY
     refresh_every: timedelta = timedelta(hours=DEFAULT_REFRESH_HOURS)
+    # Gateway shards run by this process; None: as many as Discord recommends.
+    shards: int | None = None
+    # Where Prometheus scrapes the bot's metrics; None: they are logged once a minute instead.
+    metrics_port: int | None = None
+    metrics_host: str = DEFAULT_METRICS_HOST
 
     def require_token(self) -> str:
         """The token, or a ConfigError for commands that log in."""
@@ -119,6 +127,14 @@ def _url(env: Mapping[str, str], variable: str, default: str) -> str:
     return raw.rstrip("/")
 
 
+def _optional_bounded(
+    env: Mapping[str, str], variable: str, bounds: tuple[int, int], what: str
+) -> int | None:
+    if not env.get(variable, "").strip():
+        return None
+    return _bounded_int(env, variable, 0, bounds, what)
+
+
 def _flag(env: Mapping[str, str], variable: str, default: bool = False) -> bool:
     raw = env.get(variable, "").strip().lower()
     if not raw:
@@ -177,6 +193,11 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
                 env, "FANBOT_REFRESH_HOURS", DEFAULT_REFRESH_HOURS, REFRESH_HOURS_BOUNDS, "hours"
             )
         ),
+        shards=_optional_bounded(env, "FANBOT_SHARDS", SHARD_BOUNDS, "shards"),
+        metrics_port=_optional_bounded(
+            env, "FANBOT_METRICS_PORT", PORT_BOUNDS, "(a TCP port number)"
+        ),
+        metrics_host=env.get("FANBOT_METRICS_HOST", "").strip() or DEFAULT_METRICS_HOST,
     )
 
 

@@ -1,17 +1,27 @@
-"""Keeping the bot's REST requests under Discord's global limit (50 requests/s).
+"""Keeping the bot's REST requests under Discord's global limit (50 requests/s), fans first.
 
 discord.py honours a 429 by sleeping and retrying, but only five times: a burst of hundreds
 of requests (an episode announced in many servers, hundreds of trivia games revealing at
 once) can fail requests outright. Pacing them here makes a burst wait its turn instead.
 Interaction responses go through another path (webhooks) and are not paced, as on Discord,
 where they are exempt from the global limit.
+
+Two lanes share the one bucket. Requests made under :func:`bulk_requests` (announcement
+fan-outs and catch-ups) wait in the bulk lane; every other request (a trivia question or
+reveal, a pager edit, ``/announce test``) is interactive and goes ahead of every bulk request
+still waiting, so a fan never waits behind thousands of queued posts. The lane is a context
+variable: it flows into the tasks created under it (``asyncio.gather`` of the deliveries).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import enum
 import time
-from collections.abc import Awaitable, Callable
+from collections import deque
+from collections.abc import Awaitable, Callable, Iterator
+from contextvars import ContextVar
 from typing import Any
 
 import discord
@@ -21,8 +31,28 @@ PACE_PER_SECOND = 48.0
 BURST = 2  # with the pace, never more than the limit in any one-second window
 
 
+class Lane(enum.Enum):
+    INTERACTIVE = "interactive"  # someone is waiting for it
+    BULK = "bulk"  # announcements: may wait behind interactive requests
+
+
+# A context variable, not state: each task sees the lane of the context it was created in.
+REQUEST_LANE: ContextVar[Lane] = ContextVar("fanbot_request_lane", default=Lane.INTERACTIVE)
+
+
+@contextlib.contextmanager
+def bulk_requests() -> Iterator[None]:
+    """Requests made inside (and in tasks created inside) wait in the bulk lane."""
+    token = REQUEST_LANE.set(Lane.BULK)
+    try:
+        yield
+    finally:
+        REQUEST_LANE.reset(token)
+
+
 class RequestPacer:
-    """A token bucket shared by every REST request of a client; first come, first served.
+    """A token bucket shared by every REST request of a client: interactive requests first,
+    each lane first come, first served.
 
     ``clock`` (seconds, monotonic) and ``sleep`` are the real ones unless a test passes its own.
     """
@@ -41,18 +71,52 @@ class RequestPacer:
         self._sleep = sleep
         self._tokens = float(burst)
         self._updated = clock()
-        self._lock = asyncio.Lock()  # asyncio.Lock wakes its waiters in arrival order
+        self._waiting: dict[Lane, deque[object]] = {lane: deque() for lane in Lane}
+        self._granting = False  # a request is taking (or waiting for) a token
+        self._changed = asyncio.Event()  # replaced at each change; waiters then look again
+        self.granted: dict[Lane, int] = dict.fromkeys(Lane, 0)
 
-    async def acquire(self) -> None:
-        async with self._lock:
-            now = self._clock()
-            self._tokens = min(self.burst, self._tokens + (now - self._updated) * self.per_second)
-            self._updated = now
-            if self._tokens < 1:
-                await self._sleep((1 - self._tokens) / self.per_second)
-                self._tokens = 1.0
-                self._updated = self._clock()
-            self._tokens -= 1
+    def waiting(self, lane: Lane) -> int:
+        return len(self._waiting[lane])
+
+    def _next(self) -> object | None:
+        for lane in Lane:  # INTERACTIVE before BULK
+            if self._waiting[lane]:
+                return self._waiting[lane][0]
+        return None
+
+    def _signal(self) -> None:
+        self._changed.set()
+        self._changed = asyncio.Event()
+
+    async def acquire(self, lane: Lane | None = None) -> None:
+        """Wait for this request's turn (its lane, by default the context's) and a token."""
+        lane = lane or REQUEST_LANE.get()
+        ticket = object()
+        queue = self._waiting[lane]
+        queue.append(ticket)
+        try:
+            while self._granting or self._next() is not ticket:
+                await self._changed.wait()
+            self._granting = True
+            try:
+                await self._take_token()
+            finally:
+                self._granting = False
+            self.granted[lane] += 1
+        finally:
+            queue.remove(ticket)  # the head, unless cancelled while waiting
+            self._signal()
+
+    async def _take_token(self) -> None:
+        now = self._clock()
+        self._tokens = min(self.burst, self._tokens + (now - self._updated) * self.per_second)
+        self._updated = now
+        if self._tokens < 1:
+            await self._sleep((1 - self._tokens) / self.per_second)
+            self._tokens = 1.0
+            self._updated = self._clock()
+        self._tokens -= 1
 
 
 def pace_requests(client: discord.Client, pacer: RequestPacer | None = None) -> RequestPacer:

@@ -80,9 +80,10 @@ class AiringScheduler:
         return sorted(self._planned.values(), key=lambda j: (j.run_at, j.job_id))
 
     async def refresh(self) -> None:
-        """Reload the catalogue (a `fanbot import` may have changed it) and replan."""
-        await self._catalogue.refresh()
-        await self.replan()
+        """Reload the catalogue and replan if a `fanbot import` changed it (one row read
+        when nothing changed)."""
+        if await self._catalogue.refresh():
+            await self.replan()
 
     async def replan(self, now_at: datetime | None = None) -> list[PlannedJob]:
         """Make the scheduler's jobs exactly the planned ones."""

@@ -158,7 +158,7 @@ class Announce(
         settings = await store.settings(interaction.guild_id)
         snapshot = self.bot.catalogue.snapshot
         next_at = next_announcement(snapshot.episodes, subscriptions, self.bot.clock.now())
-        dramas = {d.slug: d for d in snapshot.dramas}
+        dramas = snapshot.by_slug
         retrying = await store.in_flight(interaction.guild_id)
         embed = render_status(subscriptions, dramas, settings, next_at, retrying)
         await interaction.response.send_message(embed=embed, ephemeral=True)

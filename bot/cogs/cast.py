@@ -41,7 +41,7 @@ class Cast(commands.GroupCog, group_name="cast", group_description="Cast and cre
         if found is None:
             return
         snapshot = self.bot.catalogue.snapshot
-        people = {p.id: p for p in snapshot.people}
+        people = snapshot.people_by_id
         pages = render_cast_pages(found, snapshot.credits_of(found.slug), people)
         await self.bot.pagers.send(interaction, pages)
 
@@ -66,7 +66,7 @@ class Cast(commands.GroupCog, group_name="cast", group_description="Cast and cre
                     no_person_found(name, hints), ephemeral=True
                 )
             return
-        dramas = {d.slug: d for d in snapshot.dramas}
+        dramas = snapshot.by_slug
         credits = snapshot.credits_for_person(person.id)
         # Ages turn over at midnight where the person's drama airs, not at midnight UTC.
         zone_name = next(

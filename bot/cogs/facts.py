@@ -110,7 +110,7 @@ class Facts(commands.GroupCog, group_name="fact", group_description="Facts about
             hints = snapshot.person_suggestions(query)
             await interaction.response.send_message(no_fact_found(query, hints), ephemeral=True)
             return
-        dramas = {d.slug: d for d in snapshot.dramas}
+        dramas = snapshot.by_slug
         pages = render_fact_pages(page.facts, page.total, query, dramas, page.more)
         await self.bot.pagers.send(interaction, pages)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import aiosqlite
@@ -99,7 +99,22 @@ async def import_drama_file(
         await _sync_credits(conn, drama_id, drama_file.credits, person_ids, tally)
         await _sync_data_facts(conn, drama_id, drama_file, tally)
         await _sync_trivia(conn, drama_id, drama_file.trivia, tally)
+        if tally.added or tally.updated or tally.removed:
+            await _bump_catalogue_generation(conn)
     return tally.result(drama_file.drama.slug)
+
+
+CATALOGUE_GENERATION = "catalogue-generation"
+
+
+async def _bump_catalogue_generation(conn: aiosqlite.Connection) -> None:
+    """Tell every reader (this bot's periodic refresh too) that the catalogue changed."""
+    await conn.execute(
+        "INSERT INTO bot_state (key, value, updated_at) VALUES (?, '1', ?)"
+        " ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1,"
+        " updated_at = excluded.updated_at",
+        (CATALOGUE_GENERATION, instant_to_db(datetime.now(UTC))),
+    )
 
 
 async def _upsert_drama(conn: aiosqlite.Connection, drama: Drama, tally: _Tally) -> int:

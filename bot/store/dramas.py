@@ -19,7 +19,7 @@ from bot.domain.models import (
     WeeklySchedule,
 )
 from bot.store.database import Database, date_from_db, instant_from_db, instant_to_db
-from bot.store.drama_import import import_drama_file
+from bot.store.drama_import import CATALOGUE_GENERATION, import_drama_file
 
 
 def _schedule_from_db(text: str) -> WeeklySchedule:
@@ -104,6 +104,13 @@ class DramaStore:
         )
 
     # -- reads -----------------------------------------------------------------------------
+
+    async def catalogue_generation(self) -> int:
+        """A number every import that changes the catalogue bumps (0: never imported)."""
+        value = await self._db.scalar(
+            "SELECT value FROM bot_state WHERE key = ?", (CATALOGUE_GENERATION,)
+        )
+        return 0 if value is None else int(value)
 
     async def _drama_from_row(self, row: sqlite3.Row) -> Drama:
         aliases = await self._db.fetch_all(

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -40,6 +41,7 @@ VISIBLE_IN_DM = "f.origin = 'data'"
 # Trivia builds its "which drama is this fact from?" questions from at most this many facts,
 # a random sample drawn by SQLite: the cost of a game start does not grow with the data.
 TRIVIA_FACT_SAMPLE = 300
+TOPIC_CACHE_SIZE = 4096  # (server or shared, drama) pairs whose topics are kept in memory
 
 
 # Search ranks at most this many matches, the newest: a word found in thousands of facts
@@ -107,6 +109,13 @@ class FactStore:
         # with a fingerprint of the facts it was built from.
         self._shared_words: tuple[tuple[object, ...], frozenset[str]] | None = None
         self._guild_words: dict[int, tuple[tuple[object, ...], frozenset[str]]] = {}
+        # Topics per (owner, drama) for autocomplete, read once each: this process makes the
+        # community facts' changes (forgotten then), an import the data facts' ones
+        # (forget_topics, from the catalogue's refresh).
+        self._topics: OrderedDict[tuple[int | None, str | None], tuple[str, ...]] = OrderedDict()
+
+    def forget_topics(self) -> None:
+        self._topics.clear()
 
     async def add(
         self, drama_slug: str, draft: FactDraft, *, guild_id: int, added_by: int, now_at: datetime
@@ -130,6 +139,7 @@ class FactStore:
             if cursor.rowcount != 1:
                 raise LookupError(f"no drama {drama_slug!r}")
             fact_id = int(cursor.lastrowid or 0)
+        self._topics.clear()
         fact = await self.get(fact_id, guild_id=guild_id)
         assert fact is not None
         return fact
@@ -172,6 +182,7 @@ class FactStore:
             if row["guild_id"] != guild_id:
                 return RemoveOutcome.NOT_FOUND
             await conn.execute("DELETE FROM facts WHERE id = ?", (fact_id,))
+        self._topics.clear()
         return RemoveOutcome.REMOVED
 
     async def random(
@@ -230,24 +241,35 @@ class FactStore:
         )
 
     async def topics(self, drama_slug: str | None = None, *, guild_id: int | None) -> list[str]:
-        """The topics of the facts the server sees (of one drama, or of all)."""
-        # One SELECT per half, so that each reads only its own partial index.
-        halves: list[tuple[str, list[object]]] = [("f.origin = 'data'", [])]
-        if guild_id is not None:
-            halves.append(("f.origin = 'community' AND f.guild_id = ?", [guild_id]))
-        selects: list[str] = []
+        """The topics of the facts the server sees (of one drama, or of all), from memory
+        after the first time."""
+        shared = await self._topics_of(None, drama_slug)
+        if guild_id is None:
+            return list(shared)
+        return sorted({*shared, *await self._topics_of(guild_id, drama_slug)})
+
+    async def _topics_of(self, guild_id: int | None, drama_slug: str | None) -> tuple[str, ...]:
+        """The data facts' topics (``guild_id`` None) or one server's own facts' topics."""
+        key = (guild_id, drama_slug)
+        cached = self._topics.get(key)
+        if cached is not None:
+            self._topics.move_to_end(key)
+            return cached
         params: list[object] = []
-        for condition, half_params in halves:
-            select = (
-                f"SELECT DISTINCT f.topic FROM facts f WHERE {condition} AND f.topic IS NOT NULL"
-            )
-            params.extend(half_params)
-            if drama_slug:
-                select += " AND f.drama_id IN (SELECT id FROM dramas WHERE slug = ?)"
-                params.append(drama_slug)
-            selects.append(select)
-        rows = await self._db.fetch_all(" UNION ".join(selects) + " ORDER BY 1", params)
-        return [row[0] for row in rows]
+        if guild_id is None:
+            condition = "f.origin = 'data'"
+        else:
+            condition, params = "f.origin = 'community' AND f.guild_id = ?", [guild_id]
+        select = f"SELECT DISTINCT f.topic FROM facts f WHERE {condition} AND f.topic IS NOT NULL"
+        if drama_slug:
+            select += " AND f.drama_id IN (SELECT id FROM dramas WHERE slug = ?)"
+            params.append(drama_slug)
+        rows = await self._db.fetch_all(select + " ORDER BY 1", params)
+        topics = tuple(row[0] for row in rows)
+        self._topics[key] = topics
+        while len(self._topics) > TOPIC_CACHE_SIZE:
+            self._topics.popitem(last=False)
+        return topics
 
     async def search(
         self,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -226,7 +226,7 @@ def stopped(drama: Drama | None, count: int) -> str:
 
 def render_status(
     subscriptions: Sequence[Subscription],
-    dramas: dict[str, Drama],
+    dramas: Mapping[str, Drama],
     settings: AnnounceSettings,
     next_at: datetime | None,
     retrying: Sequence[tuple[DeliveryKey, int, str | None]] = (),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 import discord
@@ -38,7 +38,7 @@ def cast_line(credit: Credit, person: Person | None) -> str:
 
 
 def render_cast_pages(
-    drama: Drama, credits: Sequence[Credit], people: dict[str, Person]
+    drama: Drama, credits: Sequence[Credit], people: Mapping[str, Person]
 ) -> list[discord.Embed]:
     """Cast first (leads, support, cameos), then crew; paginated when long."""
     order = list(RoleKind)
@@ -48,7 +48,7 @@ def render_cast_pages(
 
 
 def render_person(
-    person: Person, credits: Sequence[Credit], dramas: dict[str, Drama], today: date
+    person: Person, credits: Sequence[Credit], dramas: Mapping[str, Drama], today: date
 ) -> discord.Embed:
     description = ""
     if person.aliases:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import discord
 
@@ -47,7 +47,7 @@ def render_fact_pages(
     facts: Sequence[Fact],
     total: int,
     query: str,
-    dramas: dict[str, Drama],
+    dramas: Mapping[str, Drama],
     more: bool = False,
 ) -> list[discord.Embed]:
     """Search results, FACTS_PER_PAGE to a page, each page saying where it is."""

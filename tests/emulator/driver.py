@@ -76,6 +76,9 @@ class DiscordEmulator:
         route_per: float = 5.0,
         global_limit: int | None = 50,
         heartbeat_interval_ms: int = 41250,
+        max_concurrency: int = 1,
+        identify_window: float | None = None,
+        recommended_shards: int | None = None,
         token: str = "emulator-token",
         bot_name: str = "Drama Fanbot",
     ) -> None:
@@ -89,6 +92,9 @@ class DiscordEmulator:
         self.limiter = RateLimiter(route_limit, route_per, global_limit, enabled=rate_limits)
         self.gateway = Gateway(self._ready_payloads, heartbeat_interval_ms, session_resume_timeout)
         self.gateway.privileged_intents_enabled = privileged_intents_enabled
+        self.gateway.max_concurrency = max_concurrency
+        self.gateway.identify_window = identify_window
+        self.gateway.recommended_shards = recommended_shards
         self.rest = RestApi(self, build_router())
         self.bot = self._new_user(bot_name, bot=True)
         self.app_id = self.bot.id
@@ -145,6 +151,34 @@ class DiscordEmulator:
         self.gateway.privileged_intents_enabled = enabled
 
     @property
+    def max_concurrency(self) -> int:
+        """Identifies allowed per ``identify_window``, in buckets ``shard_id % max_concurrency``
+        (1 for most bots on Discord; 16 and more for very large ones)."""
+        return self.gateway.max_concurrency
+
+    @max_concurrency.setter
+    def max_concurrency(self, value: int) -> None:
+        self.gateway.max_concurrency = value
+
+    @property
+    def identify_window(self) -> float | None:
+        """Seconds between two identifies of one bucket (Discord: 5); None enforces none."""
+        return self.gateway.identify_window
+
+    @identify_window.setter
+    def identify_window(self, seconds: float | None) -> None:
+        self.gateway.identify_window = seconds
+
+    @property
+    def recommended_shards(self) -> int:
+        """What GET /gateway/bot recommends: one shard per 1,000 guilds unless set."""
+        return self.gateway.recommended_shard_count(len(self.world.guilds))
+
+    @recommended_shards.setter
+    def recommended_shards(self, count: int | None) -> None:
+        self.gateway.recommended_shards = count
+
+    @property
     def api_base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/api/v10"
 
@@ -169,7 +203,7 @@ class DiscordEmulator:
 
     def add_guild(self, name: str) -> Guild:
         """A guild with @everyone, a #general channel, its owner and the bot as members."""
-        gid = self.world.ids.next()
+        gid = self.world.ids.past()
         guild = Guild(gid, name, owner_id=self.owner.id)
         guild.roles[gid] = Role(gid, gid, "@everyone", DEFAULT_EVERYONE, position=0)
         for uid in (self.owner.id, self.bot.id):
@@ -284,8 +318,10 @@ class DiscordEmulator:
     def guild_payload(self, guild: Guild, full: bool = True) -> dict[str, Any]:
         return payloads.guild_payload(self, guild, full)
 
-    def _ready_payloads(self, session_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-        return payloads.ready_payloads(self, session_id)
+    def _ready_payloads(
+        self, session_id: str, shard: tuple[int, int] | None
+    ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        return payloads.ready_payloads(self, session_id, shard)
 
     def message_payload(self, msg: Message) -> dict[str, Any]:
         return msg.to_dict(self.world.users, self.app_id)

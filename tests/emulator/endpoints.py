@@ -57,6 +57,21 @@ async def get_me(call: Call) -> Any:
     return call.emu.bot.to_dict()
 
 
+async def get_gateway_bot(call: Call) -> Any:
+    """The gateway URL, the recommended shard count and the session start limits."""
+    emu = call.emu
+    return {
+        "url": emu.gateway_url,
+        "shards": emu.recommended_shards,
+        "session_start_limit": {
+            "total": 1000,
+            "remaining": max(0, 1000 - emu.gateway.count("IDENTIFY")),
+            "reset_after": 86_400_000,
+            "max_concurrency": emu.max_concurrency,
+        },
+    }
+
+
 async def get_application(call: Call) -> Any:
     emu = call.emu
     return {
@@ -474,6 +489,7 @@ def build_router() -> Router:
     wh = "/webhooks/{webhook_id}/{webhook_token}"
     for method, template, handler in [
         ("GET", "/users/@me", get_me),
+        ("GET", "/gateway/bot", get_gateway_bot),
         ("GET", "/oauth2/applications/@me", get_application),
         ("GET", "/applications/@me", get_application),
         ("POST", "/users/@me/channels", create_dm),

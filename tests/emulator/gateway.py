@@ -26,6 +26,11 @@ GUILD_MESSAGES, DIRECT_MESSAGES, MESSAGE_CONTENT = 1 << 9, 1 << 12, 1 << 15
 #: intents an app must enable in the developer portal (else IDENTIFY is closed with 4014)
 PRIVILEGED_INTENTS = GUILD_MEMBERS | GUILD_PRESENCES | MESSAGE_CONTENT
 DISALLOWED_INTENTS = 4014
+INVALID_SHARD, SHARDING_REQUIRED = 4010, 4011
+#: Discord refuses a connection that would hold more guilds than this (close 4011)
+MAX_GUILDS_PER_SHARD = 2500
+#: Discord's recommendation (GET /gateway/bot) is about one shard per this many guilds
+GUILDS_PER_RECOMMENDED_SHARD = 1000
 #: close codes after which Discord does not let the session resume
 UNRESUMABLE_CLOSES = (4007, 4009)
 GUILDS_EVENTS = frozenset(
@@ -54,7 +59,22 @@ MESSAGE_EVENTS = frozenset(
     {"MESSAGE_CREATE", "MESSAGE_UPDATE", "MESSAGE_DELETE", "MESSAGE_DELETE_BULK"}
 )
 MEMBER_EVENTS = frozenset({"GUILD_MEMBER_ADD", "GUILD_MEMBER_UPDATE", "GUILD_MEMBER_REMOVE"})
-ReadyBuilder = Callable[[str], tuple[dict[str, Any], list[dict[str, Any]]]]
+Shard = tuple[int, int]  # (shard_id, shard_count), as in IDENTIFY's "shard" field
+ReadyBuilder = Callable[[str, "Shard | None"], tuple[dict[str, Any], list[dict[str, Any]]]]
+
+
+def shard_of(guild_id: int, shard_count: int) -> int:
+    """Discord's routing: which shard receives a guild's events."""
+    return (guild_id >> 22) % shard_count
+
+
+def guild_of(event: str, data: Any) -> int | None:
+    """The guild an event belongs to (None: a DM or a guild-less event, sent to shard 0)."""
+    if not isinstance(data, dict):
+        return None
+    raw = data.get("id") if event in ("GUILD_CREATE", "GUILD_UPDATE", "GUILD_DELETE") else None
+    raw = raw if raw is not None else data.get("guild_id")
+    return int(raw) if raw is not None else None
 
 
 def required_intent(event: str, data: Any) -> int:
@@ -83,11 +103,20 @@ class Session:
     intents: int = 0  # as sent in IDENTIFY
     bot_id: int = 0
     disconnected_at: float | None = None  # time.monotonic() of the last disconnect
+    shard: Shard | None = None  # None: the session was identified without sharding
 
     def wants(self, event: str, data: Any) -> bool:
         """Whether the session's intents subscribe it to ``event``."""
         needed = required_intent(event, data)
         return not needed or bool(self.intents & needed)
+
+    def routed_here(self, event: str, data: Any) -> bool:
+        """Whether Discord routes ``event`` to this session's shard (DMs: shard 0 only)."""
+        if self.shard is None:
+            return True
+        shard_id, count = self.shard
+        guild_id = guild_of(event, data)
+        return shard_id == (0 if guild_id is None else shard_of(guild_id, count))
 
     def detach(self) -> None:
         self.ws = None
@@ -121,6 +150,13 @@ def without_content(message: dict[str, Any], bot_id: int) -> dict[str, Any]:
     return {**message, "content": "", "embeds": [], "attachments": [], "components": []}
 
 
+def _shard_field(raw: Any) -> Shard | None:
+    if raw is None:
+        return None
+    shard_id, count = raw
+    return int(shard_id), int(count)
+
+
 class Gateway:
     """Serves ``/gateway``; the driver supplies READY/GUILD_CREATE payloads and dispatches."""
 
@@ -142,6 +178,17 @@ class Gateway:
         self.events: list[tuple[Stamp, str]] = []  # ("IDENTIFY", "RESUME", "RESUMED", ...)
         self._sockets: set[web.WebSocketResponse] = set()
         self._changed = asyncio.Event()
+        #: identifies allowed at once, one per bucket ``shard_id % max_concurrency``
+        self.max_concurrency = 1
+        #: seconds between two identifies of one bucket; None (the default) enforces none,
+        #: because tests restart bots within seconds. Discord's is 5 s: an identify too early
+        #: is answered with op 9 (INVALID_SESSION, not resumable).
+        self.identify_window: float | None = None
+        self._identified_at: dict[int, float] = {}  # bucket -> time.monotonic()
+        #: what GET /gateway/bot recommends (None: one shard per 1,000 guilds)
+        self.recommended_shards: int | None = None
+        #: (shard, READY time.monotonic()) of every identify that got READY
+        self.identified: list[tuple[Shard | None, float]] = []
 
     def _note(self, what: str) -> None:
         self.events.append((Stamp(), what))
@@ -176,7 +223,8 @@ class Gateway:
         for disconnected ones)."""
         self._expire_sessions()
         for session in list(self.sessions.values()):
-            await session.dispatch(event, data)
+            if session.routed_here(event, data):
+                await session.dispatch(event, data)
 
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(max_msg_size=16 * 1024 * 1024)
@@ -230,20 +278,52 @@ class Gateway:
             self._note(f"CLOSE:{DISALLOWED_INTENTS}")
             await self._close(ws, DISALLOWED_INTENTS, b"Disallowed intent(s).")
             return None
+        shard = _shard_field(data.get("shard"))
+        if shard is not None and not 0 <= shard[0] < shard[1]:
+            self._note(f"CLOSE:{INVALID_SHARD}")
+            await self._close(ws, INVALID_SHARD, b"Invalid shard.")
+            return None
+        if self._identify_too_soon(shard):
+            self._note("IDENTIFY_RATE_LIMITED")
+            await ws.send_str(json.dumps({"op": INVALID_SESSION, "d": False, "s": None, "t": None}))
+            return None
         session = Session(
             secrets.token_hex(16),
             token=str(data.get("token", "")),
             intents=intents,
             bot_id=self.bot_id,
+            shard=shard,
         )
+        ready, guild_creates = self.build_ready(session.id, shard)
+        if len(guild_creates) > MAX_GUILDS_PER_SHARD:
+            self._note(f"CLOSE:{SHARDING_REQUIRED}")
+            await self._close(ws, SHARDING_REQUIRED, b"Sharding required.")
+            return None
         self.sessions[session.id] = session
-        ready, guild_creates = self.build_ready(session.id)
         session.ws = ws
         await session.dispatch("READY", ready)
         for guild in guild_creates:
             await session.dispatch("GUILD_CREATE", guild)
+        self.identified.append((shard, time.monotonic()))
         self._note("READY")
         return session
+
+    def _identify_too_soon(self, shard: Shard | None) -> bool:
+        """Whether this identify's bucket already identified within ``identify_window``."""
+        if self.identify_window is None:
+            return False
+        bucket = (shard[0] if shard else 0) % max(1, self.max_concurrency)
+        now = time.monotonic()
+        last = self._identified_at.get(bucket)
+        if last is not None and now - last < self.identify_window:
+            return True
+        self._identified_at[bucket] = now
+        return False
+
+    def recommended_shard_count(self, guilds: int) -> int:
+        if self.recommended_shards is not None:
+            return self.recommended_shards
+        return max(1, -(-guilds // GUILDS_PER_RECOMMENDED_SHARD))
 
     async def _resume(self, ws: web.WebSocketResponse, data: dict[str, Any]) -> Session | None:
         self._note("RESUME")

@@ -71,13 +71,17 @@ def guild_payload(emu: DiscordEmulator, guild: Guild, full: bool = True) -> dict
 
 
 def ready_payloads(
-    emu: DiscordEmulator, session_id: str
+    emu: DiscordEmulator, session_id: str, shard: tuple[int, int] | None = None
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """READY and the GUILD_CREATEs of the guilds routed to ``shard`` (all without sharding)."""
+    guilds = [
+        g for g in emu.world.guilds.values() if shard is None or (g.id >> 22) % shard[1] == shard[0]
+    ]
     ready = {
         "v": 10,
         "user": emu.bot.to_dict(),
         "session_id": session_id,
-        "guilds": [{"id": str(g), "unavailable": True} for g in emu.world.guilds],
+        "guilds": [{"id": str(g.id), "unavailable": True} for g in guilds],
         "resume_gateway_url": emu.gateway_url,
         "session_type": "normal",
         "application": {"id": str(emu.app_id), "flags": 0},
@@ -89,7 +93,9 @@ def ready_payloads(
         "user_settings": {},
         "_trace": ["emulator"],
     }
-    return ready, [guild_payload(emu, g) for g in emu.world.guilds.values()]
+    if shard is not None:
+        ready["shard"] = list(shard)
+    return ready, [guild_payload(emu, g) for g in guilds]
 
 
 def stored_command(

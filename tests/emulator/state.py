@@ -32,10 +32,18 @@ class Snowflakes:
 
     def __init__(self) -> None:
         self._counter = itertools.count()
+        # Servers are older than the bot's session: their ids start a year back, one
+        # millisecond apart, so ``(guild_id >> 22) % shard_count`` spreads them as on Discord.
+        self._past_ms = int(time.time() * 1000) - DISCORD_EPOCH_MS - 365 * 86_400_000
+        self._past = itertools.count()
 
     def next(self) -> int:
         ms = int(time.time() * 1000) - DISCORD_EPOCH_MS
         return (ms << 22) | (next(self._counter) & 0x3FFFFF)
+
+    def past(self) -> int:
+        """A unique snowflake from a year ago (a server created before the bot connected)."""
+        return ((self._past_ms + next(self._past)) << 22) | (next(self._counter) & 0x3FFFFF)
 
 
 def iso(wall: float) -> str:

@@ -10,7 +10,14 @@ import asyncio
 
 import pytest
 
-from bot.discord_pacing import BURST, GLOBAL_LIMIT_PER_SECOND, PACE_PER_SECOND, RequestPacer
+from bot.discord_pacing import (
+    BURST,
+    GLOBAL_LIMIT_PER_SECOND,
+    PACE_PER_SECOND,
+    Lane,
+    RequestPacer,
+    bulk_requests,
+)
 
 
 class FakeTime:
@@ -82,3 +89,60 @@ async def test_a_quiet_spell_saves_up_no_more_than_the_burst() -> None:
     granted = await grant_times(pacer, time, 3)
 
     assert [at - after_the_pause for _, at in granted] == pytest.approx([0, 0, 0.1])
+
+
+async def test_interactive_requests_go_ahead_of_queued_bulk_requests() -> None:
+    """A fan-out has queued 40 posts; a trivia question and a pager edit asked meanwhile are
+    let through next, before every post still waiting, and the total stays paced."""
+    time = FakeTime()
+    gate, sleeping = asyncio.Event(), asyncio.Event()
+
+    async def held_sleep(seconds: float) -> None:  # the first wait for a token holds
+        sleeping.set()
+        await gate.wait()
+        await time.sleep(seconds)
+
+    pacer = RequestPacer(clock=time.monotonic, sleep=held_sleep)
+    released: list[str] = []
+
+    async def request(name: str) -> None:
+        await pacer.acquire()
+        released.append(name)
+
+    async def fan_out() -> None:
+        with bulk_requests():  # the tasks gather creates inherit the lane
+            await asyncio.gather(*(request(f"post{n}") for n in range(40)))
+
+    announcement = asyncio.create_task(fan_out())
+    await sleeping.wait()  # the burst went; post2 waits for a token, the rest queue behind
+    assert released == ["post0", "post1"] and pacer.waiting(Lane.BULK) == 38
+    fans = [asyncio.create_task(request(name)) for name in ("question", "pager edit")]
+    await asyncio.sleep(0)  # one turn of the loop: the two requests queue
+    assert pacer.waiting(Lane.INTERACTIVE) == 2
+    gate.set()
+    await asyncio.gather(announcement, *fans)
+
+    # post2 already had its turn; the fans' requests go next, ahead of the 37 still queued
+    assert released[:5] == ["post0", "post1", "post2", "question", "pager edit"]
+    assert released[5:] == [f"post{n}" for n in range(3, 40)]
+    assert pacer.granted == {Lane.INTERACTIVE: 2, Lane.BULK: 40}
+    assert time.now - 1000.0 == pytest.approx((42 - BURST) / PACE_PER_SECOND)  # still paced
+
+
+async def test_the_lane_follows_the_context_not_the_caller() -> None:
+    """A task created inside ``bulk_requests`` stays bulk after the block; others are not."""
+    time = FakeTime()
+    pacer = time.pacer(per_second=1.0, burst=1)
+    released: list[str] = []
+
+    async def request(name: str) -> None:
+        await pacer.acquire()
+        released.append(name)
+
+    await request("first")  # takes the only token
+    with bulk_requests():
+        bulk = asyncio.create_task(request("bulk"))
+    interactive = asyncio.create_task(request("interactive"))
+    await asyncio.gather(bulk, interactive)
+    assert sorted(released) == ["bulk", "first", "interactive"]
+    assert pacer.granted == {Lane.INTERACTIVE: 2, Lane.BULK: 1}
