@@ -74,7 +74,7 @@ async def test_a_drama_added_from_tvmaze_is_announced_once_at_its_time(
     assert "Added **Alchemy of Souls** (tvN) from TVmaze: 3 episodes." in found
     assert f"Next: episode 2, <t:{int(airs_at.timestamp())}:F> (" in found
     assert "Cast: Lee Jae-wook, Jung So-min and Hwang Min-hyun." in found
-    assert "1 upcoming episodes have a date but no time yet" in found
+    assert "1 upcoming episode has a date but no time yet" in found
     assert "TVmaze, CC BY-SA" in found
     assert tvmaze.calls(SHOW_PATH) - calls_before == 1  # an add costs one call
     info = await emulator.slash(fans.alice, "/drama info", drama="환혼")
