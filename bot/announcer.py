@@ -218,7 +218,10 @@ class Announcer:
         """Move notices a process that is gone claimed and did not settle, still true now."""
         sends: list[Awaitable[None]] = []
         subscriptions = {(s.guild_id, s.drama_slug): s for s in await self._store.subscriptions()}
+        silenced = await self._store.guilds_without_changes()
         for key in await self._store.orphaned_claims(AnnouncementKind.MOVED):
+            if key.target_id in silenced:
+                continue
             found = self._episode(key.drama_slug, key.episode_number)
             subscription = subscriptions.get((key.target_id, key.drama_slug))
             if found is None or subscription is None:

@@ -329,7 +329,7 @@ class FanBot(commands.AutoShardedBot):
             await asyncio.sleep(interval)
             try:
                 report = await self.refresh_sources()
-            except (sqlite3.Error, StoreError) as error:
+            except Exception as error:  # a refresh must never end the loop (cancel does)
                 log.warning("TVmaze refresh failed (will retry next time): %s", error)
                 continue
             log.info(
@@ -409,12 +409,12 @@ class FanBot(commands.AutoShardedBot):
         if self._airing is not None:
             self._airing.shutdown()
         await super().close()
-        await self.tvmaze.close()
-        for task in list(self._background):
+        for task in list(self._background):  # the TVmaze refresh among them, before its client
             task.cancel()
         if self._background:
             await asyncio.wait(self._background, timeout=5)
-        self.metrics.stop_serving()
+        await self.tvmaze.close()
+        await asyncio.to_thread(self.metrics.stop_serving)  # joins its server thread
         if self._store is not None:
             try:
                 await self._store.lock.release()

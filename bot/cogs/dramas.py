@@ -22,6 +22,8 @@ from bot.ui.sources import (
     adds_disabled,
     not_from_source,
     nothing_found,
+    refresh_answers,
+    refresh_failed,
     refreshed_none,
     source_failed,
 )
@@ -142,7 +144,7 @@ class Dramas(commands.GroupCog, group_name="drama", group_description="The drama
         )
 
     @app_commands.command(name="refresh", description="Fetch a TVmaze drama's schedule now.")
-    @app_commands.describe(drama="Which drama (default: every drama from TVmaze).")
+    @app_commands.describe(drama="Which drama (default: every TVmaze drama this server announces).")
     @app_commands.autocomplete(drama=drama_autocomplete)
     @app_commands.guild_only()
     @app_commands.checks.has_permissions(manage_guild=True)
@@ -155,7 +157,13 @@ class Dramas(commands.GroupCog, group_name="drama", group_description="The drama
         if found is not None and found.source is None:
             await interaction.response.send_message(not_from_source(found), ephemeral=True)
             return
-        targets = [found] if found else [d for d in snapshot.dramas if d.source]
+        if found is not None:
+            targets = [found]
+        else:  # this server's own: one admin must not spend every server's TVmaze budget
+            assert interaction.guild_id is not None
+            mine = await self.bot.store.announcements.subscriptions(guild_id=interaction.guild_id)
+            announced = {s.drama_slug for s in mine}
+            targets = [d for d in snapshot.dramas if d.source and d.slug in announced]
         if not targets:
             await interaction.response.send_message(refreshed_none(), ephemeral=True)
             return
@@ -167,10 +175,10 @@ class Dramas(commands.GroupCog, group_name="drama", group_description="The drama
                 imported = await self.bot.refresh_source(target.slug, target.source)
             except TvmazeError as error:
                 log.warning("/drama refresh of %s failed: %s", target.slug, error.reason)
-                answers.append(f"**{target.title}**: {source_failed(error.reason)}")
+                answers.append(refresh_failed(target, error.reason))
                 continue
             answers.append(self._found(imported, refreshed=True))
-        await interaction.followup.send(clip("\n\n".join(answers), 2000), ephemeral=True)
+        await interaction.followup.send(refresh_answers(answers), ephemeral=True)
 
 
 async def setup(bot: FanBot) -> None:

@@ -94,6 +94,20 @@ class _StrictLoader(yaml.SafeLoader):
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
 
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        """``2024-13-01`` looks like a date but is none: a problem on its line, not a crash."""
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as error:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{node.value!r} is not a valid date or time ({error})", node.start_mark
+            ) from error
+
+
+_StrictLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp", _StrictLoader.construct_yaml_timestamp
+)
+
 
 def load_drama_file(file: Path) -> DramaFile:
     """Read, parse and validate one file (a plain file: not an overlay of a source)."""

@@ -272,7 +272,10 @@ class EpisodeMoved:
 
 
 def job_still_due(job: PlannedJob, episode: Episode) -> bool:
-    """False when the episode moved since the job was planned (its new job announces it)."""
+    """False when the episode moved since the job was planned (its new job announces it),
+    or its time is no longer known (it is then announced at no invented time)."""
+    if not episode.time_known:
+        return False
     if job.kind is AnnouncementKind.REMINDER:
         return episode.airs_at - timedelta(minutes=job.lead_minutes) == job.run_at
     return episode.airs_at == job.run_at

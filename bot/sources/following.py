@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Protocol
 
+from pydantic import ValidationError
+
 from bot.data.model import DramaDocument
 from bot.data.overlay import merge_overlay
 from bot.domain.announcements import EpisodeMoved
@@ -107,12 +109,14 @@ class SourceFollower:
         failed: list[tuple[str, str]] = []
         for drama in sourced:
             stamp = stamps.get(str(show_id_of(drama.source)))
-            if stamp is None or (
-                drama.source_updated is not None and stamp <= drama.source_updated
-            ):
+            if not isinstance(stamp, int) or isinstance(stamp, bool):
+                continue  # not listed (or not a stamp TVmaze would send): nothing to do
+            if drama.source_updated is not None and stamp <= drama.source_updated:
                 continue  # unchanged: costs no call
             try:
-                imported.append(await self._import(show_id_of(drama.source), slug=drama.slug))
+                # Changed since its import: our cached answer is the old one.
+                show_id = show_id_of(drama.source)
+                imported.append(await self._import(show_id, fresh=True, slug=drama.slug))
             except TvmazeError as error:
                 log.warning("refresh of %s kept its last data: %s", drama.slug, error.reason)
                 failed.append((drama.slug, error.reason))
@@ -128,7 +132,15 @@ class SourceFollower:
         document = mapped.document
         overlay = self._overlays().get(source)
         if overlay is not None:
-            document = merge_overlay(document, overlay)
+            try:
+                document = merge_overlay(document, overlay)
+            except ValidationError as error:
+                first = error.errors()[0]
+                where = ".".join(str(part) for part in first["loc"])
+                raise TvmazeError(
+                    f"the data file for {source} no longer fits TVmaze's data"
+                    f" ({where}: {first['msg']})"
+                ) from error
         if slug is None:
             document = document.model_copy(
                 update={"slug": await self._free_slug(document.slug, show_id)}

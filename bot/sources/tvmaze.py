@@ -158,7 +158,10 @@ class TvmazeClient:
                         backoff *= 2
                         continue
                     data = await _answer(response)
-                    self._remember(url, data, response.headers.get("Cache-Control", ""))
+                    headers = response.headers
+                    self._remember(
+                        url, data, headers.get("Cache-Control", ""), headers.get("Age", "")
+                    )
                     return data
             except TimeoutError:
                 raise TvmazeError("TVmaze did not answer in time") from None
@@ -166,16 +169,21 @@ class TvmazeClient:
                 raise TvmazeError(f"TVmaze cannot be reached ({type(error).__name__})") from None
         raise TvmazeError("TVmaze is refusing requests (429: too many)", status=429)
 
-    def _remember(self, url: str, data: Any, cache_control: str) -> None:
+    def _remember(self, url: str, data: Any, cache_control: str, age: str = "") -> None:
+        """Keep an answer as long as it stays fresh: its max-age less the ``Age`` an edge
+        cache already held it for."""
         match = _MAX_AGE.search(cache_control)
         if match is None or "no-store" in cache_control or "no-cache" in cache_control:
+            return
+        fresh_for = int(match[1]) - (int(age) if age.strip().isdigit() else 0)
+        if fresh_for <= 0:
             return
         if len(self._cache) >= CACHE_ENTRIES:
             now = self._monotonic()
             self._cache = {k: v for k, v in self._cache.items() if v.expires > now}
             if len(self._cache) >= CACHE_ENTRIES:
                 self._cache.pop(next(iter(self._cache)))
-        self._cache[url] = _Cached(self._monotonic() + int(match[1]), data)
+        self._cache[url] = _Cached(self._monotonic() + fresh_for, data)
 
 
 def _retry_after(header: str | None, default: float) -> float:

@@ -93,8 +93,9 @@ def render_drama_info(
     status = STATUS_LABELS[drama_status(episodes, now_at)]
     embed.add_field(name="Episodes", value=f"{len(episodes)} ({status})")
     slot = weekly_slot(drama.schedule) or "no regular slot"
-    upcoming = next_airing(episodes, now_at)
-    reference = upcoming or (episodes[0] if episodes else None)
+    timed = [e for e in episodes if e.time_known]  # no invented time is shown as real
+    upcoming = next_airing(timed, now_at)
+    reference = upcoming or (timed[0] if timed else None)
     when = f"{slot}" if reference is None else f"{slot}\n{discord_timestamp(reference.airs_at)}"
     if upcoming is not None:
         when += f" (next: episode {upcoming.number})"

@@ -89,7 +89,22 @@ def not_from_source(drama: Drama) -> str:
 
 
 def refreshed_none() -> str:
-    return "No drama here comes from TVmaze yet: add one with `/drama add`."
+    return (
+        "This server announces no drama from TVmaze yet: add one with `/drama add`, announce it"
+        " with `/announce channel`, or name one: `/drama refresh <drama>`."
+    )
+
+
+def refresh_failed(drama: Drama, reason: str) -> str:
+    return clip(
+        f"**{drama.title}**: I couldn't refresh it: {reason}. It keeps its last schedule;"
+        " try again later.",
+        MESSAGE_LIMIT,
+    )
+
+
+def refresh_answers(answers: Sequence[str]) -> str:
+    return clip("\n\n".join(answers), MESSAGE_LIMIT)
 
 
 def changes_set(on: bool) -> str:

@@ -57,8 +57,13 @@ class TvmazeReplay:
         if self._runner is not None:
             await self._runner.cleanup()
 
-    def answer(self, path: str, data: Any, *, status: int = 200, cache: bool = True) -> None:
+    def answer(
+        self, path: str, data: Any, *, status: int = 200, cache: bool = True, age: int = 0
+    ) -> None:
+        """``age``: seconds an edge cache had held the answer already (the ``Age`` header)."""
         headers = {"Content-Type": "application/json; charset=UTF-8", **(MAX_AGE if cache else {})}
+        if age:
+            headers["Age"] = str(age)
         self._answers[path] = Canned(status, json.dumps(data).encode(), headers)
 
     def answer_raw(self, path: str, body: bytes, *, status: int = 200) -> None:

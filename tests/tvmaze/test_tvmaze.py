@@ -120,6 +120,15 @@ async def test_answers_are_cached_for_their_max_age_and_fresh_bypasses(
     assert replay.calls("/updates") == 2
 
 
+async def test_an_answer_an_edge_cache_held_for_its_whole_max_age_is_not_kept(
+    replay: TvmazeReplay, client: TvmazeClient
+) -> None:
+    replay.answer(SHOW_PATH, alchemy(weekly(2)), age=3600)  # max-age=3600, already that old
+    await client.show(ALCHEMY)
+    await client.show(ALCHEMY)
+    assert replay.calls(SHOW_PATH) == 2
+
+
 async def test_a_429_is_waited_out_and_retried(replay: TvmazeReplay, client: TvmazeClient) -> None:
     replay.answer(SHOW_PATH, alchemy(weekly(2)))
     replay.fail(SHOW_PATH, 429, headers={"Retry-After": "0.5"})

@@ -155,6 +155,13 @@ def test_a_duplicate_key_is_refused_instead_of_keeping_the_last() -> None:
     assert "title: duplicate key 'title'" in error.message
 
 
+def test_a_date_that_does_not_exist_is_a_problem_on_its_line_not_a_crash() -> None:
+    text = VALID_DRAMA.replace("start: 2022-03-23", "start: 2022-13-01")
+    error = error_for(text)
+    assert error.line == line_of(text, "start: 2022-13-01")
+    assert "'2022-13-01' is not a valid date" in error.message
+
+
 @pytest.mark.parametrize("day", ["wedding", "wensday", "w", "8"])
 def test_an_unknown_weekday_is_refused(day: str) -> None:
     error = error_for(VALID_DRAMA.replace("weekdays: [wed]", f"weekdays: [{day}]"))
