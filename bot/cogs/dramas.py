@@ -36,6 +36,7 @@ SEARCH_SECONDS = 2.0
 class Dramas(commands.GroupCog, group_name="drama", group_description="The dramas I follow."):
     def __init__(self, bot: FanBot) -> None:
         self.bot = bot
+        self._adding: dict[int, asyncio.Lock] = {}  # per server: one /drama add at a time
 
     @app_commands.command(name="list", description="Every drama I follow, with its status.")
     async def list_dramas(self, interaction: discord.Interaction) -> None:
@@ -104,6 +105,12 @@ class Dramas(commands.GroupCog, group_name="drama", group_description="The drama
             await interaction.response.send_message(adds_disabled(), ephemeral=True)
             return
         await interaction.response.defer(ephemeral=True, thinking=True)  # before any network
+        # One add at a time per server, so two admins at once cannot both pass the cap.
+        async with self._adding.setdefault(guild_id, asyncio.Lock()):
+            await self._add(interaction, guild_id, show)
+
+    async def _add(self, interaction: discord.Interaction, guild_id: int, show: str) -> None:
+        settings = self.bot.settings
         now_at = self.bot.clock.now()
         dramas = self.bot.store.dramas
         if await dramas.adds_since(guild_id, now_at - timedelta(days=1)) >= settings.adds_per_day:
