@@ -34,7 +34,7 @@ from bot.metrics import BotMetrics, measure_interactions
 from bot.scheduling import AiringScheduler
 from bot.sharding import IdentifyPacer
 from bot.sources.following import Imported, RefreshReport, SourceFollower
-from bot.sources.tvmaze import TvmazeClient
+from bot.sources.tvmaze import TvmazeClient, TvmazeError
 from bot.store import Store, StoreError
 from bot.store.instance_lock import InstanceLock
 from bot.trivia_sessions import TriviaSessions
@@ -264,6 +264,7 @@ class FanBot(commands.AutoShardedBot):
         await self._airing.replan()
         self.run_in_background(self.announcer.catch_up(at_start=True))
         self.run_in_background(self._refresh_sources_forever())
+        self.run_in_background(self._apply_overlays())
         interrupted = await self.trivia.running_in_store()
         if interrupted:
             self.run_in_background(self.trivia.settle_interrupted(interrupted))
@@ -301,6 +302,21 @@ class FanBot(commands.AutoShardedBot):
         imported = await self.sources.refresh_one(slug, source)
         await self._after_source_import([imported])
         return imported
+
+    async def _apply_overlays(self) -> None:
+        """A data file over a TVmaze drama may have changed while the bot was stopped: each
+        such drama is imported again once at start (one TVmaze call), so the file wins now,
+        not at the show's next change."""
+        overlays = await asyncio.to_thread(overlays_in, self.settings.data_dir)
+        sourced = {d.source: d.slug for d in await self.store.dramas.sourced()}
+        for source in sorted(overlays):
+            slug = sourced.get(source)
+            if slug is None:
+                continue
+            try:
+                await self.refresh_source(slug, source)
+            except TvmazeError as error:
+                log.warning("data file over %s not applied yet: %s", source, error.reason)
 
     async def refresh_sources(self) -> RefreshReport:
         """Every followed show that TVmaze says changed; failures keep their last data."""

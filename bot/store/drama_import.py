@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,7 +24,7 @@ from bot.domain.models import (
     WeeklySchedule,
 )
 from bot.domain.schedule import build_episodes
-from bot.store.database import Database, instant_to_db
+from bot.store.database import Database, date_from_db, instant_to_db
 
 
 def schedule_to_db(schedule: WeeklySchedule) -> str:
@@ -95,7 +96,12 @@ async def import_drama_file(
                 (source_updated, instant_to_db(refreshed_at), drama_id),
             )
         await _sync_episodes(conn, drama_id, drama_file, tally)
-        person_ids = {p.id: await _upsert_person(conn, p, tally) for p in drama_file.people}
+        # A source knows no Hangul names or aliases: what a file gave a person it shares with
+        # another drama (an overlay) is kept, not wiped by this show's import.
+        merge = refreshed_at is not None
+        person_ids = {
+            p.id: await _upsert_person(conn, p, tally, keep_known=merge) for p in drama_file.people
+        }
         await _sync_credits(conn, drama_id, drama_file.credits, person_ids, tally)
         await _sync_data_facts(conn, drama_id, drama_file, tally)
         await _sync_trivia(conn, drama_id, drama_file.trivia, tally)
@@ -201,16 +207,25 @@ async def _sync_episodes(
         tally.removed += 1
 
 
-async def _upsert_person(conn: aiosqlite.Connection, person: Person, tally: _Tally) -> int:
+async def _upsert_person(
+    conn: aiosqlite.Connection, person: Person, tally: _Tally, *, keep_known: bool = False
+) -> int:
+    cursor = await conn.execute(
+        "SELECT id, name, born, known_for FROM people WHERE slug = ?", (person.id,)
+    )
+    existing = await cursor.fetchone()
+    if keep_known and existing is not None:
+        known = await _aliases(conn, "person_aliases", "person_id", int(existing[0]))
+        person = replace(
+            person,
+            aliases=(*known, *(a for a in person.aliases if a not in known)),
+            born=person.born or date_from_db(existing[2]),
+        )
     row = (
         person.name,
         None if person.born is None else person.born.isoformat(),
         json.dumps(list(person.known_for)),
     )
-    cursor = await conn.execute(
-        "SELECT id, name, born, known_for FROM people WHERE slug = ?", (person.id,)
-    )
-    existing = await cursor.fetchone()
     if existing is None:
         cursor = await conn.execute(
             "INSERT INTO people (slug, name, born, known_for) VALUES (?, ?, ?, ?)",

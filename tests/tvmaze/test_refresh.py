@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.data.importer import overlays_in
 from bot.data.model import DramaDocument
 from bot.sources.following import SourceFollower
 from bot.sources.tvmaze import TvmazeClient
@@ -86,3 +87,34 @@ async def test_a_malformed_updates_answer_changes_nothing_and_raises_nothing(
     report = await follower.refresh_all()
 
     assert report.imported == () and replay.calls(SHOW_PATH) == 1
+
+
+OVERLAY = """\
+slug: aos
+source: tvmaze:62248
+schedule: {timezone: Asia/Seoul, time: "21:10", start: 2022-06-18, episodes: 1}
+people:
+  - {id: tvmaze-35563, name: Lee Jae-wook, aliases: [이재욱], born: 1998-05-10}
+"""
+
+
+async def test_a_hangul_name_a_file_gave_a_shared_person_survives_another_shows_import(
+    replay: TvmazeReplay, tmp_path: Path
+) -> None:
+    (tmp_path / "aos.yaml").write_text(OVERLAY, encoding="utf-8")
+    store = await Store.open(tmp_path / "fanbot.sqlite3")
+    client = TvmazeClient(replay.url)
+    try:
+        follower = SourceFollower(store.dramas, client, SetClock(), lambda: overlays_in(tmp_path))
+        replay.answer(SHOW_PATH, alchemy(weekly(2)))
+        await follower.add(ALCHEMY)
+        other = {**alchemy(weekly(2)), "id": 9426, "name": "Alchemy of Souls: Light and Shadow"}
+        replay.answer("/shows/9426", other)
+
+        await follower.add(9426)  # the same lead; no file speaks for this show
+
+        [person] = [p for p in await store.dramas.people() if p.id == "tvmaze-35563"]
+        assert "이재욱" in person.aliases
+    finally:
+        await client.close()
+        await store.close()
