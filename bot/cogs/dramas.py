@@ -124,7 +124,7 @@ class Dramas(commands.GroupCog, group_name="drama", group_description="The drama
             imported = await self.bot.add_from_source(show_id)
         except TvmazeError as error:
             log.info("/drama add %r in guild %s failed: %s", show, guild_id, error.reason)
-            await interaction.followup.send(source_failed(error.reason), ephemeral=True)
+            await interaction.followup.send(source_failed(error), ephemeral=True)
             return
         slug = imported.drama_file.drama.slug
         await dramas.record_add(guild_id, slug, interaction.user.id, now_at)
@@ -182,7 +182,7 @@ class Dramas(commands.GroupCog, group_name="drama", group_description="The drama
                 imported = await self.bot.refresh_source(target.slug, target.source)
             except TvmazeError as error:
                 log.warning("/drama refresh of %s failed: %s", target.slug, error.reason)
-                answers.append(refresh_failed(target, error.reason))
+                answers.append(refresh_failed(target, error))
                 continue
             answers.append(self._found(imported, refreshed=True))
         await interaction.followup.send(refresh_answers(answers), ephemeral=True)

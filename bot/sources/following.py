@@ -25,7 +25,7 @@ from bot.domain.announcements import EpisodeMoved
 from bot.domain.clock import Clock
 from bot.domain.models import DramaFile, Episode, ImportResult
 from bot.domain.schedule import build_episodes
-from bot.sources.tvmaze import TvmazeError
+from bot.sources.tvmaze import SourceProblem, TvmazeError
 from bot.sources.tvmaze_show import ShowHit, map_show, search_hits
 from bot.store.dramas import DramaStore
 
@@ -139,7 +139,9 @@ class SourceFollower:
                 where = ".".join(str(part) for part in first["loc"])
                 raise TvmazeError(
                     f"the data file for {source} no longer fits TVmaze's data"
-                    f" ({where}: {first['msg']})"
+                    f" ({where}: {first['msg']})",
+                    problem=SourceProblem.OVERLAY_MISFIT,
+                    subject=source,
                 ) from error
         if slug is None:
             document = document.model_copy(

@@ -19,6 +19,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 from urllib.parse import urlencode
 
@@ -46,13 +47,41 @@ SHOW_EMBEDS = (
 _MAX_AGE = re.compile(r"max-age=(\d+)")
 
 
-class TvmazeError(Exception):
-    """TVmaze could not give a usable answer; ``reason`` is said to the admin."""
+class SourceProblem(StrEnum):
+    """Why TVmaze gave no usable answer; ``bot.ui.sources`` words it for admins."""
 
-    def __init__(self, reason: str, *, status: int | None = None) -> None:
+    TIMEOUT = "timeout"
+    UNREACHABLE = "unreachable"
+    RATE_LIMITED = "rate limited"
+    NOT_FOUND = "not found"
+    TROUBLE = "trouble"  # 5xx
+    REFUSED = "refused"  # another status
+    TOO_LARGE = "too large"
+    NOT_JSON = "not json"
+    BAD_SHAPE = "bad shape"
+    NO_NETWORK = "no network"
+    NO_EPISODES = "no episodes"
+    UNUSABLE = "unusable"
+    OVERLAY_MISFIT = "overlay misfit"  # the data file over the show no longer fits it
+
+
+class TvmazeError(Exception):
+    """TVmaze could not give a usable answer. ``reason`` is for the operator's log and the
+    shell; admins in Discord read ``problem`` as ``bot.ui.sources`` words it."""
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        problem: SourceProblem = SourceProblem.BAD_SHAPE,
+        status: int | None = None,
+        subject: str = "",
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.problem = problem
         self.status = status
+        self.subject = subject  # the show's name, or the data file's source
 
 
 class TvmazeNotFound(TvmazeError):
@@ -164,10 +193,19 @@ class TvmazeClient:
                     )
                     return data
             except TimeoutError:
-                raise TvmazeError("TVmaze did not answer in time") from None
+                raise TvmazeError(
+                    "TVmaze did not answer in time", problem=SourceProblem.TIMEOUT
+                ) from None
             except aiohttp.ClientError as error:
-                raise TvmazeError(f"TVmaze cannot be reached ({type(error).__name__})") from None
-        raise TvmazeError("TVmaze is refusing requests (429: too many)", status=429)
+                raise TvmazeError(
+                    f"TVmaze cannot be reached ({type(error).__name__})",
+                    problem=SourceProblem.UNREACHABLE,
+                ) from None
+        raise TvmazeError(
+            "TVmaze is refusing requests (429: too many)",
+            problem=SourceProblem.RATE_LIMITED,
+            status=429,
+        )
 
     def _remember(self, url: str, data: Any, cache_control: str, age: str = "") -> None:
         """Keep an answer as long as it stays fresh: its max-age less the ``Age`` an edge
@@ -195,22 +233,36 @@ def _retry_after(header: str | None, default: float) -> float:
 
 async def _answer(response: aiohttp.ClientResponse) -> Any:
     if response.status == 404:
-        raise TvmazeNotFound("TVmaze has no such show", status=404)
+        raise TvmazeNotFound("TVmaze has no such show", problem=SourceProblem.NOT_FOUND, status=404)
     if response.status == 429:
-        raise TvmazeError("TVmaze is refusing requests (429: too many)", status=429)
+        raise TvmazeError(
+            "TVmaze is refusing requests (429: too many)",
+            problem=SourceProblem.RATE_LIMITED,
+            status=429,
+        )
     if response.status >= 500:
-        raise TvmazeError(f"TVmaze is having trouble ({response.status})", status=response.status)
+        raise TvmazeError(
+            f"TVmaze is having trouble ({response.status})",
+            problem=SourceProblem.TROUBLE,
+            status=response.status,
+        )
     if response.status != 200:
-        raise TvmazeError(f"TVmaze answered {response.status}", status=response.status)
+        raise TvmazeError(
+            f"TVmaze answered {response.status}",
+            problem=SourceProblem.REFUSED,
+            status=response.status,
+        )
     declared = response.content_length
     if declared is not None and declared > MAX_ANSWER_BYTES:
-        raise TvmazeError("TVmaze's answer is too large")
+        raise TvmazeError("TVmaze's answer is too large", problem=SourceProblem.TOO_LARGE)
     body = bytearray()
     async for chunk in response.content.iter_chunked(64 * 1024):
         body += chunk
         if len(body) > MAX_ANSWER_BYTES:
-            raise TvmazeError("TVmaze's answer is too large")
+            raise TvmazeError("TVmaze's answer is too large", problem=SourceProblem.TOO_LARGE)
     try:
         return json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError):
-        raise TvmazeError("TVmaze's answer is not valid JSON") from None
+        raise TvmazeError(
+            "TVmaze's answer is not valid JSON", problem=SourceProblem.NOT_JSON
+        ) from None

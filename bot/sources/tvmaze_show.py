@@ -22,7 +22,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from bot.data.model import DramaDocument
-from bot.sources.tvmaze import TvmazeError
+from bot.sources.tvmaze import SourceProblem, TvmazeError
 
 DEFAULT_ZONE_BY_LANGUAGE = {"Korean": ("KR", "Asia/Seoul"), "Japanese": ("JP", "Asia/Tokyo")}
 LEADS = 2  # TVmaze lists cast by importance: the first two are the leads
@@ -204,14 +204,22 @@ def map_show(data: Any, slug: str | None = None) -> MappedShow:
     show = ShowAnswer.parse(data)
     channel = show.network or show.webChannel
     if channel is None:
-        raise TvmazeError(f"TVmaze lists no network or streaming service for {show.name}")
+        raise TvmazeError(
+            f"TVmaze lists no network or streaming service for {show.name}",
+            problem=SourceProblem.NO_NETWORK,
+            subject=show.name,
+        )
     country = channel.country
     code, timezone = (country.code, country.timezone) if country else (None, None)
     if not timezone:
         code, timezone = DEFAULT_ZONE_BY_LANGUAGE.get(show.language or "", (code, "UTC"))
     episodes = _episodes(show)
     if not episodes:
-        raise TvmazeError(f"TVmaze lists no dated episode of {show.name} yet")
+        raise TvmazeError(
+            f"TVmaze lists no dated episode of {show.name} yet",
+            problem=SourceProblem.NO_EPISODES,
+            subject=show.name,
+        )
     days = [WEEKDAYS.index(d) for d in show.schedule.days if d in WEEKDAYS]
     has_time = bool(re.fullmatch(r"\d\d:\d\d", show.schedule.time or ""))
     first_day = min((e.get("airs_on") or e["airs_at"].date()) for e in episodes)
@@ -260,7 +268,11 @@ def map_show(data: Any, slug: str | None = None) -> MappedShow:
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise TvmazeError(f"TVmaze's answer for {show.name} is unusable ({where})") from None
+        raise TvmazeError(
+            f"TVmaze's answer for {show.name} is unusable ({where})",
+            problem=SourceProblem.UNUSABLE,
+            subject=show.name,
+        ) from None
 
 
 def _person(people: dict[str, dict[str, Any]], person: PersonAnswer) -> str:

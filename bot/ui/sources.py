@@ -10,6 +10,7 @@ import discord
 from bot.domain.models import Credit, Drama, Episode, Person
 from bot.domain.schedule import format_local, local_time, next_airing
 from bot.domain.text import EMBED_DESCRIPTION_LIMIT, EMBED_TITLE_LIMIT, MESSAGE_LIMIT, clip
+from bot.sources.tvmaze import SourceProblem, TvmazeError
 from bot.ui.formatting import discord_timestamp, human_list
 
 ACCENT = discord.Colour(0xE91E63)
@@ -27,9 +28,36 @@ def adds_capped(limit: int) -> str:
     return f"This server has added {limit} dramas today, the most allowed a day. Try tomorrow."
 
 
-def source_failed(reason: str) -> str:
+PROBLEM_WORDS = {
+    SourceProblem.TIMEOUT: "TVmaze did not answer in time",
+    SourceProblem.UNREACHABLE: "TVmaze cannot be reached",
+    SourceProblem.RATE_LIMITED: "TVmaze is refusing requests (429: too many)",
+    SourceProblem.NOT_FOUND: "TVmaze has no such show",
+    SourceProblem.TROUBLE: "TVmaze is having trouble",
+    SourceProblem.REFUSED: "TVmaze refused the request",
+    SourceProblem.TOO_LARGE: "TVmaze's answer is too large",
+    SourceProblem.NOT_JSON: "TVmaze's answer is not valid JSON",
+    SourceProblem.BAD_SHAPE: "TVmaze's answer has an unexpected shape",
+    SourceProblem.NO_NETWORK: "TVmaze lists no network or streaming service for it",
+    SourceProblem.NO_EPISODES: "TVmaze lists no dated episode of it yet",
+    SourceProblem.UNUSABLE: "TVmaze's answer for it is unusable",
+    SourceProblem.OVERLAY_MISFIT: (
+        "the bot operator's data file for it no longer fits TVmaze's data"
+    ),
+}
+
+
+def source_problem(error: TvmazeError) -> str:
+    """What went wrong with TVmaze, in words for the admin who asked."""
+    words = PROBLEM_WORDS[error.problem]
+    return f"{words} ({error.status})" if error.status and error.status not in (404, 429) else words
+
+
+def source_failed(error: TvmazeError) -> str:
     return clip(
-        f"I couldn't add that drama: {reason}. Nothing was changed; try again later.", MESSAGE_LIMIT
+        f"I couldn't add that drama: {source_problem(error)}. Nothing was changed;"
+        " try again later.",
+        MESSAGE_LIMIT,
     )
 
 
@@ -95,10 +123,10 @@ def refreshed_none() -> str:
     )
 
 
-def refresh_failed(drama: Drama, reason: str) -> str:
+def refresh_failed(drama: Drama, error: TvmazeError) -> str:
     return clip(
-        f"**{drama.title}**: I couldn't refresh it: {reason}. It keeps its last schedule;"
-        " try again later.",
+        f"**{drama.title}**: I couldn't refresh it: {source_problem(error)}. It keeps its last"
+        " schedule; try again later.",
         MESSAGE_LIMIT,
     )
 
