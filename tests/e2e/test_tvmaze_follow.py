@@ -203,3 +203,20 @@ async def test_adding_can_be_turned_off_and_is_capped_per_server_per_day(
             assert reply.ephemeral and expected in (reply.content or ""), reply.content
         finally:
             await runner.stop()
+
+
+async def test_trivia_about_an_added_drama_is_made_from_its_cast(
+    follower: FanbotRunner, emulator: DiscordEmulator, fans: Fans, admin: User, tvmaze: TvmazeReplay
+) -> None:
+    tvmaze.answer(SHOW_PATH, alchemy(schedule(in_seconds(3600))))
+    await add_and_announce(emulator, admin, fans)
+
+    start = await emulator.slash(fans.alice, "/trivia start", drama=SLUG, questions=2, seconds=5)
+
+    assert not start.ephemeral and "**Alchemy of Souls** trivia" in (start.content or ""), start
+    first = await emulator.wait_for_message(fans.general, "Question 1", timeout=15)
+    text = first.embeds[0]["title"] + first.embeds[0].get("description", "")
+    cast = ("Lee Jae-wook", "Jung So-min", "Hwang Min-hyun", "Jang Uk", "Mu-deok", "Seo Yul")
+    labels = [b["label"] for row in first.components for b in row["components"]]
+    assert any(name in text or name in " ".join(labels) for name in cast), (text, labels)
+    await emulator.slash(fans.alice, "/trivia stop")
