@@ -28,6 +28,9 @@ from bot.config import Settings
 from bot.data.importer import FileOutcome, import_files
 from bot.discord_pacing import pace_requests
 from bot.domain.clock import Clock, SystemClock
+from bot.i18n import Catalogues, Language
+from bot.i18n.commands import CatalogueTranslator
+from bot.i18n.servers import ServerLanguages
 from bot.messenger import NETWORK_ERRORS, DiscordMessenger
 from bot.scheduling import AiringScheduler
 from bot.store import Store, StoreError
@@ -48,6 +51,7 @@ COG_EXTENSIONS = (
     "bot.cogs.announce",
     "bot.cogs.remind",
     "bot.cogs.trivia",
+    "bot.cogs.settings",
 )
 
 
@@ -92,6 +96,8 @@ class FanBot(commands.Bot):
         self.clock: Clock = SystemClock()
         self._announcer: Announcer | None = None
         self._trivia: TriviaSessions | None = None
+        self.catalogues = Catalogues.load()
+        self._languages: ServerLanguages | None = None
         self.tree.error(self.on_app_command_error)
         pace_requests(self)
 
@@ -106,6 +112,25 @@ class FanBot(commands.Bot):
         if self._catalogue is None:
             raise RuntimeError("the catalogue is loaded in setup_hook")
         return self._catalogue
+
+    @property
+    def languages(self) -> ServerLanguages:
+        if self._languages is None:
+            raise RuntimeError("the languages are set up in setup_hook")
+        return self._languages
+
+    async def reader_language(self, interaction: discord.Interaction) -> Language:
+        """The language of an answer to ``interaction``: the fan's own."""
+        return await self.languages.for_reader(interaction.locale.value, interaction.guild_id)
+
+    async def server_language(self, interaction: discord.Interaction) -> Language:
+        """The language of a post in ``interaction``'s server that everyone reads."""
+        preferred = interaction.guild_locale.value if interaction.guild_locale else None
+        return await self.languages.for_server(interaction.guild_id, preferred)
+
+    def _preferred_locale(self, guild_id: int) -> str | None:
+        guild = self.get_guild(guild_id)
+        return None if guild is None else guild.preferred_locale.value
 
     @property
     def announcer(self) -> Announcer:
@@ -173,6 +198,10 @@ class FanBot(commands.Bot):
     async def setup_hook(self) -> None:
         self._store = await self._open_store()
         self._catalogue = Catalogue(self._store)
+        self._languages = ServerLanguages(
+            self.catalogues, self._store.guilds, self._preferred_locale
+        )
+        await self.tree.set_translator(CatalogueTranslator(self.catalogues))
         self._announcer = Announcer(
             self._store.announcements,
             self._catalogue,
@@ -244,7 +273,13 @@ class FanBot(commands.Bot):
     async def sync_commands(self, *, force: bool = False) -> bool:
         """Sync the tree when its hash changed (or when forced); True when it synced."""
         guild = self._sync_scope()
-        definitions = [c.to_dict(self.tree) for c in self.tree.get_commands(guild=guild)]
+        translator = self.tree.translator
+        definitions = [
+            await c.get_translated_payload(self.tree, translator)
+            if translator is not None
+            else c.to_dict(self.tree)
+            for c in self.tree.get_commands(guild=guild)
+        ]
         digest = command_tree_hash(definitions)
         key = f"command-hash:{guild.id if guild else 'global'}:{self.application_id}"
         if not force and await self.store.bot_state.get(key) == digest:

@@ -1,0 +1,8 @@
+-- A server's language (a catalogue code: en, id, ko) and its clock (an IANA zone) for the
+-- posts nobody asked for and the times the bot writes; NULL: not chosen (the server's
+-- preferred locale, else English; each drama's own zone).
+-- (Issue 12. Main ends at 0008 and issues 11 and 13 take 0009 and 0010: at merge this file
+-- becomes 0011_guild_language.sql; it depends on nothing but guild_settings from 0003.)
+
+ALTER TABLE guild_settings ADD COLUMN language TEXT;
+ALTER TABLE guild_settings ADD COLUMN timezone TEXT;
