@@ -36,7 +36,7 @@ from bot.scheduling import AiringScheduler
 from bot.store import Store, StoreError
 from bot.store.instance_lock import InstanceLock
 from bot.trivia_sessions import TriviaSessions
-from bot.ui.errors import SOMETHING_WENT_WRONG, check_failure_message
+from bot.ui.errors import check_failure_message, something_went_wrong
 from bot.ui.pager import PageButton, PagerRegistry
 from bot.ui.replies import respond
 
@@ -298,7 +298,11 @@ class FanBot(commands.Bot):
     ) -> None:
         """The one place errors land: refusals answered, bugs logged with context."""
         command = interaction.command.qualified_name if interaction.command else "?"
-        refusal = check_failure_message(error)
+        try:
+            lang = await self.reader_language(interaction)
+        except Exception:  # the store itself may be what failed: answer in English
+            lang = self.catalogues.english()
+        refusal = check_failure_message(lang, error)
         if refusal is not None:
             log.info(
                 "refused /%s for user %s in guild %s: %s",
@@ -317,7 +321,7 @@ class FanBot(commands.Bot):
             interaction.user.id,
             exc_info=error,
         )
-        await self._tell(interaction, SOMETHING_WENT_WRONG)
+        await self._tell(interaction, something_went_wrong(lang))
 
     async def _tell(self, interaction: discord.Interaction, text: str) -> None:
         try:

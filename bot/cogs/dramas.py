@@ -18,7 +18,8 @@ class Dramas(commands.GroupCog, group_name="drama", group_description="The drama
     @app_commands.command(name="list", description="Every drama I follow, with its status.")
     async def list_dramas(self, interaction: discord.Interaction) -> None:
         snapshot = self.bot.catalogue.snapshot
-        embed = render_drama_list(snapshot.dramas, snapshot.episodes, self.bot.clock.now())
+        lang = await self.bot.reader_language(interaction)
+        embed = render_drama_list(lang, snapshot.dramas, snapshot.episodes, self.bot.clock.now())
         await interaction.response.send_message(embed=embed)
 
     @app_commands.command(name="info", description="Everything about one drama.")
@@ -30,6 +31,7 @@ class Dramas(commands.GroupCog, group_name="drama", group_description="The drama
             return
         snapshot = self.bot.catalogue.snapshot
         embed = render_drama_info(
+            await self.bot.reader_language(interaction),
             found,
             snapshot.episodes_of(found.slug),
             snapshot.credits_of(found.slug),
@@ -51,7 +53,8 @@ class Dramas(commands.GroupCog, group_name="drama", group_description="The drama
         await self.bot.store.guilds.set_default_drama(
             interaction.guild_id, found.slug, self.bot.clock.now()
         )
-        await interaction.followup.send(default_set(found))
+        lang = await self.bot.reader_language(interaction)
+        await interaction.followup.send(default_set(lang, found))
 
 
 async def setup(bot: FanBot) -> None:

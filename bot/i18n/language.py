@@ -33,7 +33,8 @@ class Language:
     and the server's clock (``timezone``; None: each drama's own zone).
 
     ``_``, ``ngettext`` and ``pgettext`` are the names ``pybabel extract`` looks for; their
-    ``{placeholders}`` are filled from keyword arguments after translation.
+    ``{placeholders}`` are filled from keyword arguments after translation (called without
+    any, the text comes back as it is, e.g. a pattern a caller fills in later).
     """
 
     code: str
@@ -52,7 +53,8 @@ class Language:
         return replace(self, timezone=timezone)
 
     def _(self, message: str, /, **fields: object) -> str:
-        return self.translations.gettext(message).format(**fields)
+        text = self.translations.gettext(message)
+        return text.format(**fields) if fields else text
 
     def ngettext(self, singular: str, plural: str, n: int, /, **fields: object) -> str:
         """Plural forms by the language's rule; ``{count}`` is ``n`` written the local way."""
@@ -60,7 +62,8 @@ class Language:
         return self.translations.ngettext(singular, plural, n).format(**fields)
 
     def pgettext(self, context: str, message: str, /, **fields: object) -> str:
-        return self.translations.pgettext(context, message).format(**fields)
+        text = self.translations.pgettext(context, message)
+        return text.format(**fields) if fields else text
 
     def lookup(self, message: str, context: str | None = None) -> str | None:
         """The catalogue's translation, or None when it has none (for the command translator)."""
