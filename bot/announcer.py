@@ -42,6 +42,7 @@ from bot.domain.announcements import (
 from bot.domain.clock import Clock
 from bot.domain.delivery import DeliveryFailed, FailureKind, Problem, RetryPolicy
 from bot.domain.models import Drama, Episode
+from bot.i18n import Catalogues
 from bot.messenger import Destination, Messenger, OutgoingPost
 from bot.metrics import BotMetrics
 from bot.store.announcements import AnnouncementStore, StoreBusy
@@ -209,7 +210,8 @@ class Announcer:
         marker = delivery_marker(key)
 
         def render(late: Lateness | None) -> OutgoingPost:
-            return OutgoingPost(embed=render_moved(drama, episode, marker=marker))
+            english = Catalogues({}).english()  # until posts follow the server's language
+            return OutgoingPost(embed=render_moved(english, drama, episode, marker=marker))
 
         to = Destination.channel(subscription.guild_id, subscription.channel_id)
         return self._deliver(Delivery(key, due_at, to, render))

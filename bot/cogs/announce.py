@@ -131,7 +131,8 @@ class Announce(
         await self.bot.store.announcements.set_changes(
             interaction.guild_id, on, self.bot.clock.now()
         )
-        await interaction.followup.send(changes_set(on), ephemeral=True)
+        lang = await self.bot.reader_language(interaction)
+        await interaction.followup.send(changes_set(lang, on), ephemeral=True)
 
     @app_commands.command(name="off", description="Stop announcing a drama (or all).")
     @app_commands.describe(drama="Which drama; leave empty to stop everything.")

@@ -8,45 +8,61 @@ from datetime import datetime
 import discord
 
 from bot.domain.models import Credit, Drama, Episode, Person
-from bot.domain.schedule import format_local, local_time, next_airing
+from bot.domain.schedule import local_time, next_airing
 from bot.domain.text import EMBED_DESCRIPTION_LIMIT, EMBED_TITLE_LIMIT, MESSAGE_LIMIT, clip
-from bot.ui.formatting import discord_timestamp, human_list
+from bot.i18n import Language
+from bot.ui.clock import render_local_time
+from bot.ui.formatting import discord_timestamp
 
 ACCENT = discord.Colour(0xE91E63)
+# TVmaze's name and its licence: the same in every language.
 ATTRIBUTION = "TVmaze, CC BY-SA"
-TIME_NOT_ANNOUNCED = "time not announced"
 
 
-def adds_disabled() -> str:
-    return "Adding dramas from Discord is turned off on this bot. Ask its operator."
+def adds_disabled(lang: Language) -> str:
+    return lang._("Adding dramas from Discord is turned off on this bot. Ask its operator.")
 
 
-def adds_capped(limit: int) -> str:
+def adds_capped(lang: Language, limit: int) -> str:
     if limit == 0:
-        return adds_disabled()
-    return f"This server has added {limit} dramas today, the most allowed a day. Try tomorrow."
-
-
-def source_failed(reason: str) -> str:
-    return clip(
-        f"I couldn't add that drama: {reason}. Nothing was changed; try again later.", MESSAGE_LIMIT
+        return adds_disabled(lang)
+    return lang.ngettext(
+        "This server has added {count} drama today, the most allowed a day. Try tomorrow.",
+        "This server has added {count} dramas today, the most allowed a day. Try tomorrow.",
+        limit,
     )
 
 
-def nothing_found(query: str) -> str:
-    return f"TVmaze knows no show called “{clip(query, 100)}”. Pick one from the suggestions."
+def source_failed(lang: Language, reason: str) -> str:
+    # TRANSLATORS: {reason} is TVmaze's problem, in English, e.g. "TVmaze did not answer in time".
+    return clip(
+        lang._(
+            "I couldn't add that drama: {reason}. Nothing was changed; try again later.",
+            reason=reason,
+        ),
+        MESSAGE_LIMIT,
+    )
 
 
-def when_text(drama: Drama, episode: Episode) -> str:
+def nothing_found(lang: Language, query: str) -> str:
+    return lang._(
+        "TVmaze knows no show called “{query}”. Pick one from the suggestions.",
+        query=clip(query, 100),
+    )
+
+
+def when_text(lang: Language, drama: Drama, episode: Episode) -> str:
     """``<t:…:F> (21:15 KST)``, or the day and "time not announced"."""
     if not episode.time_known:
         day = local_time(episode.airs_at, drama.schedule.timezone).date()
-        return f"{day:%Y-%m-%d}, {TIME_NOT_ANNOUNCED}"
-    local = format_local(episode.airs_at, drama.schedule.timezone, with_date=False)
+        written = f"{day:%Y-%m-%d}" if lang.is_english else lang.date(day)
+        return lang._("{date}, time not announced", date=written)
+    local = render_local_time(lang, episode.airs_at, drama.schedule.timezone, with_date=False)
     return f"{discord_timestamp(episode.airs_at)} ({local})"
 
 
 def added(
+    lang: Language,
     drama: Drama,
     episodes: Sequence[Episode],
     credits: Sequence[Credit],
@@ -59,52 +75,96 @@ def added(
     by_id = {p.id: p for p in people}
     cast = [by_id[c.person_id].name for c in credits if c.role.is_cast and c.person_id in by_id]
     upcoming = next_airing([e for e in episodes if e.time_known], now_at)
-    verb = "Refreshed" if refreshed else "Added"
+    fields = {"title": drama.title, "platform": drama.platform}
+    if refreshed:
+        found = lang.ngettext(
+            "Refreshed **{title}** ({platform}) from TVmaze: {count} episode.",
+            "Refreshed **{title}** ({platform}) from TVmaze: {count} episodes.",
+            len(episodes),
+            **fields,
+        )
+    else:
+        found = lang.ngettext(
+            "Added **{title}** ({platform}) from TVmaze: {count} episode.",
+            "Added **{title}** ({platform}) from TVmaze: {count} episodes.",
+            len(episodes),
+            **fields,
+        )
     lines = [
-        f"{verb} **{drama.title}** ({drama.platform}) from TVmaze: {len(episodes)}"
-        + (" episode." if len(episodes) == 1 else " episodes."),
-        f"Next: episode {upcoming.number}, {when_text(drama, upcoming)}."
+        found,
+        lang._(
+            "Next: episode {number}, {when}.",
+            number=lang.number(upcoming.number),
+            when=when_text(lang, drama, upcoming),
+        )
         if upcoming
-        else "No upcoming episode with a known time.",
+        else lang._("No upcoming episode with a known time."),
     ]
     unknown = sum(1 for e in episodes if not e.time_known and e.airs_at > now_at)
     if unknown:
         lines.append(
-            "1 upcoming episode has a date but no time yet: not announced."
-            if unknown == 1
-            else f"{unknown} upcoming episodes have a date but no time yet: not announced."
+            lang.ngettext(
+                "{count} upcoming episode has a date but no time yet: not announced.",
+                "{count} upcoming episodes have a date but no time yet: not announced.",
+                unknown,
+            )
         )
     if cast:
-        lines.append(f"Cast: {human_list(cast[:6])}" + (" and more." if len(cast) > 6 else "."))
+        names = lang.human_list(cast[:6])
+        lines.append(
+            lang._("Cast: {names} and more.", names=names)
+            if len(cast) > 6
+            else lang._("Cast: {names}.", names=names)
+        )
     if not refreshed:
         lines.append(
-            "Announce it with `/announce channel`; set it as default with `/drama default`."
+            lang._("Announce it with `/announce channel`; set it as default with `/drama default`.")
         )
-    lines.append(f"Data: <{drama.source_url}> ({ATTRIBUTION})" if drama.source_url else ATTRIBUTION)
+    lines.append(
+        lang._("Data: <{url}> ({attribution})", url=drama.source_url, attribution=ATTRIBUTION)
+        if drama.source_url
+        else ATTRIBUTION
+    )
     return clip("\n".join(lines), MESSAGE_LIMIT)
 
 
-def not_from_source(drama: Drama) -> str:
-    return f"**{drama.title}** comes from a data file, not from TVmaze: nothing to refresh."
+def not_from_source(lang: Language, drama: Drama) -> str:
+    return lang._(
+        "**{title}** comes from a data file, not from TVmaze: nothing to refresh.",
+        title=drama.title,
+    )
 
 
-def refreshed_none() -> str:
-    return "No drama here comes from TVmaze yet: add one with `/drama add`."
+def refreshed_none(lang: Language) -> str:
+    return lang._("No drama here comes from TVmaze yet: add one with `/drama add`.")
 
 
-def changes_set(on: bool) -> str:
+def refresh_failed(lang: Language, drama: Drama, reason: str) -> str:
+    return f"**{drama.title}**: {source_failed(lang, reason)}"
+
+
+def changes_set(lang: Language, on: bool) -> str:
     if on:
-        return "I'll post a short notice here when an episode's time moves."
-    return "I won't post notices when an episode's time moves."
+        return lang._("I'll post a short notice here when an episode's time moves.")
+    return lang._("I won't post notices when an episode's time moves.")
 
 
-def render_moved(drama: Drama, episode: Episode, *, marker: str) -> discord.Embed:
+def render_moved(lang: Language, drama: Drama, episode: Episode, *, marker: str) -> discord.Embed:
     """ "Episode 5 moved to <t:…:F>", in the channel that announces the drama."""
-    local = format_local(episode.airs_at, drama.schedule.timezone)
+    local = render_local_time(lang, episode.airs_at, drama.schedule.timezone)
+    number = lang.number(episode.number)
     embed = discord.Embed(
-        title=clip(f"{drama.title}: episode {episode.number} moved", EMBED_TITLE_LIMIT),
+        title=clip(
+            lang._("{title}: episode {number} moved", title=drama.title, number=number),
+            EMBED_TITLE_LIMIT,
+        ),
         description=clip(
-            f"Episode {episode.number} moved to {discord_timestamp(episode.airs_at)} ({local}).",
+            lang._(
+                "Episode {number} moved to {when} ({local}).",
+                number=number,
+                when=discord_timestamp(episode.airs_at),
+                local=local,
+            ),
             EMBED_DESCRIPTION_LIMIT,
         ),
         colour=ACCENT,
