@@ -254,6 +254,7 @@ class FanBot(commands.AutoShardedBot):
             self.clock,
             catchup_window=timedelta(minutes=self.settings.catchup_minutes),
             metrics=self.metrics,
+            languages=self._languages,
         )
         await self.import_data([self.settings.data_dir])
         self._sources = SourceFollower(

@@ -44,7 +44,7 @@ class Cast(commands.GroupCog, group_name="cast", group_description="Cast and cre
         people = snapshot.people_by_id
         lang = await self.bot.reader_language(interaction)
         pages = render_cast_pages(lang, found, snapshot.credits_of(found.slug), people)
-        await self.bot.pagers.send(interaction, pages)
+        await self.bot.pagers.send(interaction, pages, lang)
 
     @app_commands.command(name="who", description="Who someone is and whom they play.")
     @app_commands.describe(name="An actor, director, writer or character, however you spell it.")

@@ -38,7 +38,30 @@ class ServerLanguages:
                 return self._catalogues.language(candidate, timezone)
         return self._catalogues.english(timezone)
 
+    def for_fan(self, code: str | None) -> Language:
+        """A DM to a fan: the language they used when they asked for it (a catalogue code
+        saved then; None: English)."""
+        return self._catalogues.language(code)
+
+    def code_for(self, locale: str | None) -> str | None:
+        """The catalogue code to save for a fan's Discord locale (None: English)."""
+        return self._catalogues.code_for(locale)
+
     async def for_reader(self, locale: str | None, guild_id: int | None) -> Language:
         """A fan's answer: their client's language, on their server's clock."""
         timezone = None if guild_id is None else (await self._settings.locality(guild_id))[1]
         return self._catalogues.language(locale, timezone)
+
+
+class EnglishPosts:
+    """Every post in English on each drama's clock: for an announcer built without a
+    server's settings (tests, tools)."""
+
+    def __init__(self) -> None:
+        self._catalogues = Catalogues({})
+
+    async def for_server(self, guild_id: int | None, preferred: str | None = None) -> Language:
+        return self._catalogues.english()
+
+    def for_fan(self, code: str | None) -> Language:
+        return self._catalogues.english()

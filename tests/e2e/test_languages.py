@@ -125,3 +125,39 @@ async def test_settings_shows_and_sets_the_servers_language_and_clock(
     fields = field_values(shown.embeds[0])
     assert fields["Language of posts"] == "한국어"
     assert fields["Time zone"] == "Asia/Seoul"
+
+
+async def test_next_and_episodes_in_indonesian_and_korean(
+    fanbot: FanBot, emulator: DiscordEmulator, fans: Fans, admin: User
+) -> None:
+    indonesian = await emulator.slash(fans.alice, "/next", locale="id")
+    assert indonesian.embeds[0]["title"] == "Soundtrack #1 sudah tamat"
+    assert indonesian.embeds[0]["description"].startswith(
+        "Soundtrack #1 sudah tamat: semua 4 episode sudah tayang, yang terakhir <t:"
+    )
+    await emulator.slash(admin, "/settings", timezone="KST")
+    korean = await emulator.slash(fans.alice, "/episodes", locale="ko")
+    [embed] = korean.embeds
+    assert embed["title"] == "Soundtrack #1 회차"
+    first = embed["description"].split("\n")[0]
+    assert first.startswith("**1.** <t:") and "2022년 3월 23일 수요일 16:00 KST · 방송됨" in first
+
+
+async def test_fact_search_and_its_pages_in_indonesian_and_korean(
+    fanbot: FanBot, emulator: DiscordEmulator, fans: Fans
+) -> None:
+    bob = emulator.add_user("bob", guild=fans.guild)
+    reply = await emulator.slash(fans.alice, "/fact search", locale="id", query="Han")
+    assert reply.message is not None
+    [embed] = reply.embeds
+    assert embed["title"] == "Fakta yang cocok dengan “Han”"
+    assert embed["footer"]["text"].startswith("Halaman 1/")
+    stranger = await emulator.click(reply.message, "Berikutnya", bob, locale="ko")
+    assert stranger.content == "다른 사람의 목록입니다. 명령어를 직접 실행해 내 목록을 받아 보세요."
+    turned = await emulator.click(reply.message, "Berikutnya", fans.alice, locale="id")
+    assert turned.failed is None
+    assert reply.message.embeds[0]["footer"]["text"].startswith("Halaman 2/")
+    labels = [c["label"] for row in reply.message.components for c in row["components"]]
+    assert labels == ["Sebelumnya", "Berikutnya"]
+    missing = await emulator.slash(fans.alice, "/fact search", locale="ko", query="Hann Sohie")
+    assert missing.content.startswith("“Hann Sohie”에 맞는 사실이 없습니다. 혹시 **Han So-hee**")
