@@ -18,9 +18,10 @@ import asyncio
 import contextlib
 import logging
 import random
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from bot.catalogue import Catalogue
 from bot.discord_pacing import bulk_requests
@@ -42,6 +43,8 @@ from bot.domain.announcements import (
 from bot.domain.clock import Clock
 from bot.domain.delivery import DeliveryFailed, FailureKind, Problem, RetryPolicy
 from bot.domain.models import Drama, Episode
+from bot.i18n import Language
+from bot.i18n.servers import EnglishPosts
 from bot.messenger import Destination, Messenger, OutgoingPost
 from bot.metrics import BotMetrics
 from bot.store.announcements import AnnouncementStore, StoreBusy
@@ -88,8 +91,22 @@ class Delivery:
     cause: LateReason | None = None
 
 
+class PostLanguages(Protocol):
+    """The language each post is written in: a server's (``/settings language``, else its
+    preferred locale, else English, on its ``/settings timezone`` clock), or for a DM the
+    language the fan used when they ran ``/remind me``."""
+
+    async def for_server(self, guild_id: int | None, preferred: str | None = None) -> Language: ...
+
+    def for_fan(self, code: str | None) -> Language: ...
+
+
 class Announcer:
-    """Runs planned jobs and start-up catch-ups: store, catalogue, messenger and clock."""
+    """Runs planned jobs and start-up catch-ups: store, catalogue, messenger and clock.
+
+    Each post's language is looked up before its :class:`Delivery` is built (its ``render``
+    closes over it); the claim -> post -> settle path and the ``ref …`` marker know nothing
+    of languages."""
 
     def __init__(
         self,
@@ -102,8 +119,10 @@ class Announcer:
         retry: RetryPolicy | None = None,
         rng: random.Random | None = None,
         metrics: BotMetrics | None = None,
+        languages: PostLanguages | None = None,
     ) -> None:
         self._metrics = metrics or BotMetrics()
+        self._languages: PostLanguages = languages or EnglishPosts()
         self._store = store
         self._catalogue = catalogue
         self._messenger = messenger
@@ -165,7 +184,10 @@ class Announcer:
         if job.kind is AnnouncementKind.DIRECT:
             users = await self._store.reminder_users(drama.slug)
             await self._fan_out(
-                [self._direct(user_id, drama, episode, count, job.run_at) for user_id in users]
+                [
+                    self._direct(user_id, language, drama, episode, count, job.run_at)
+                    for user_id, language in users.items()
+                ]
             )
             return
         subscriptions = await self._store.subscriptions(drama_slug=drama.slug)
@@ -198,21 +220,22 @@ class Announcer:
                     sends.append(self._moved_notice(subscription, drama, episode, key, now_at))
         await self._fan_out(sends)
 
-    def _moved_notice(
+    async def _moved_notice(
         self,
         subscription: Subscription,
         drama: Drama,
         episode: Episode,
         key: DeliveryKey,
         due_at: datetime,
-    ) -> Awaitable[None]:
+    ) -> None:
         marker = delivery_marker(key)
+        lang = await self._languages.for_server(subscription.guild_id)
 
         def render(late: Lateness | None) -> OutgoingPost:
-            return OutgoingPost(embed=render_moved(drama, episode, marker=marker))
+            return OutgoingPost(embed=render_moved(lang, drama, episode, marker=marker))
 
         to = Destination.channel(subscription.guild_id, subscription.channel_id)
-        return self._deliver(Delivery(key, due_at, to, render))
+        await self._deliver(Delivery(key, due_at, to, render))
 
     async def _unfinished_notices(self, now_at: datetime) -> list[Awaitable[None]]:
         """Move notices a process that is gone claimed and did not settle, still true now."""
@@ -251,10 +274,12 @@ class Announcer:
             for e in self._catalogue.snapshot.episodes
             if now_at - CATCH_UP_HORIZON - self._window <= e.airs_at <= now_at + LONGEST_LEAD
         ]
+        reminders = await self._store.reminder_subscriptions()
+        languages = {(r.user_id, r.drama_slug): r.language for r in reminders}
         owed = catch_up(
             recent,
             await self._store.subscriptions(),
-            await self._store.reminder_subscriptions(),
+            reminders,
             await self._store.settled_among((e.drama_slug, e.number) for e in recent),
             now_at,
             self._window,
@@ -274,17 +299,26 @@ class Announcer:
                     miss.key, DeliveryState.MISSED, now_at, error="bot was offline"
                 )
         deliveries = [
-            d for d in (self._owed_delivery(o, cause) for o in owed.post) if d is not None
+            d
+            for d in (self._owed_delivery(o, cause, languages) for o in owed.post)
+            if d is not None
         ]
         await self._fan_out(deliveries + await self._unfinished_notices(now_at))
 
-    def _owed_delivery(self, owed: Owed, cause: LateReason) -> Awaitable[None] | None:
+    def _owed_delivery(
+        self,
+        owed: Owed,
+        cause: LateReason,
+        languages: Mapping[tuple[int, str], str | None],
+    ) -> Awaitable[None] | None:
         found = self._episode(owed.key.drama_slug, owed.key.episode_number)
         if found is None:
             return None
         drama, episode, count = found
         if owed.subscription is None:
-            return self._direct(owed.key.target_id, drama, episode, count, owed.due_at, cause)
+            user_id = owed.key.target_id
+            language = languages.get((user_id, drama.slug))
+            return self._direct(user_id, language, drama, episode, count, owed.due_at, cause)
         return self._to_server(
             owed.subscription, drama, episode, count, owed.key.kind, owed.due_at, cause
         )
@@ -295,7 +329,7 @@ class Announcer:
             if isinstance(result, BaseException) and not isinstance(result, asyncio.CancelledError):
                 log.error("an announcement failed unexpectedly", exc_info=result)
 
-    def _to_server(
+    async def _to_server(
         self,
         subscription: Subscription,
         drama: Drama,
@@ -304,25 +338,27 @@ class Announcer:
         kind: AnnouncementKind,
         due_at: datetime,
         cause: LateReason | None = None,
-    ) -> Awaitable[None]:
+    ) -> None:
         key = DeliveryKey(subscription.guild_id, drama.slug, episode.number, kind)
         marker = delivery_marker(key)
+        lang = await self._languages.for_server(subscription.guild_id)
 
         def render(late: Lateness | None) -> OutgoingPost:
             if kind is AnnouncementKind.REMINDER:
-                embed = render_reminder(drama, episode, count, marker=marker)
+                embed = render_reminder(lang, drama, episode, count, marker=marker)
             else:
-                embed = render_airing(drama, episode, count, late=late, marker=marker)
+                embed = render_airing(lang, drama, episode, count, late=late, marker=marker)
             return OutgoingPost(
                 role_ping(subscription.role_id), embed, announcement_mentions(subscription.role_id)
             )
 
         to = Destination.channel(subscription.guild_id, subscription.channel_id)
-        return self._deliver(Delivery(key, due_at, to, render, cause))
+        await self._deliver(Delivery(key, due_at, to, render, cause))
 
     def _direct(
         self,
         user_id: int,
+        language: str | None,
         drama: Drama,
         episode: Episode,
         count: int,
@@ -331,9 +367,10 @@ class Announcer:
     ) -> Awaitable[None]:
         key = DeliveryKey(user_id, drama.slug, episode.number, AnnouncementKind.DIRECT)
         marker = delivery_marker(key)
+        lang = self._languages.for_fan(language)
 
         def render(late: Lateness | None) -> OutgoingPost:
-            return OutgoingPost(render_direct_reminder(drama, episode, count, marker=marker))
+            return OutgoingPost(render_direct_reminder(lang, drama, episode, count, marker=marker))
 
         return self._deliver(Delivery(key, due_at, Destination.direct(user_id), render, cause))
 
@@ -524,12 +561,13 @@ class Announcer:
             log.warning("could not record the failure of %s: %s", key, busy)
 
     async def post_test(self, to: Destination, drama: Drama, role_id: int | None) -> None:
-        """A sample now, for /announce test: not logged (it may be sent any number of times),
-        and it shows the role's ping without notifying anyone."""
+        """A sample now, for /announce test, in the server's language: not logged (it may be
+        sent any number of times), and it shows the role's ping without notifying anyone."""
+        lang = await self._languages.for_server(to.guild_id)
         episodes = self._catalogue.snapshot.episodes_of(drama.slug)
         now_at = self._clock.now()
         sample = next((e for e in episodes if e.airs_at > now_at), episodes[-1])
-        embed = render_airing(drama, sample, len(episodes), test=True)
+        embed = render_airing(lang, drama, sample, len(episodes), test=True)
         await self._messenger.post(to, OutgoingPost(role_ping(role_id), embed), nonce=None)
 
 

@@ -29,6 +29,9 @@ from bot.config import Settings
 from bot.data.importer import FileOutcome, import_files, overlays_in
 from bot.discord_pacing import Lane, pace_requests
 from bot.domain.clock import Clock, SystemClock
+from bot.i18n import Catalogues, Language
+from bot.i18n.commands import CatalogueTranslator
+from bot.i18n.servers import ServerLanguages
 from bot.messenger import NETWORK_ERRORS, DiscordMessenger
 from bot.metrics import BotMetrics, measure_interactions
 from bot.scheduling import AiringScheduler
@@ -38,7 +41,7 @@ from bot.sources.tvmaze import TvmazeClient, TvmazeError
 from bot.store import Store, StoreError
 from bot.store.instance_lock import InstanceLock
 from bot.trivia_sessions import TriviaSessions
-from bot.ui.errors import SOMETHING_WENT_WRONG, check_failure_message
+from bot.ui.errors import check_failure_message, something_went_wrong
 from bot.ui.pager import PageButton, PagerRegistry
 from bot.ui.replies import respond
 
@@ -53,6 +56,7 @@ COG_EXTENSIONS = (
     "bot.cogs.announce",
     "bot.cogs.remind",
     "bot.cogs.trivia",
+    "bot.cogs.settings",
 )
 
 
@@ -102,6 +106,8 @@ class FanBot(commands.AutoShardedBot):
         self._trivia: TriviaSessions | None = None
         self.tvmaze = TvmazeClient(settings.tvmaze_url)
         self._sources: SourceFollower | None = None
+        self.catalogues = Catalogues.load()
+        self._languages: ServerLanguages | None = None
         self.tree.error(self.on_app_command_error)
         self.pacer = pace_requests(self)
         self.metrics = BotMetrics()
@@ -122,6 +128,25 @@ class FanBot(commands.AutoShardedBot):
         if self._catalogue is None:
             raise RuntimeError("the catalogue is loaded in setup_hook")
         return self._catalogue
+
+    @property
+    def languages(self) -> ServerLanguages:
+        if self._languages is None:
+            raise RuntimeError("the languages are set up in setup_hook")
+        return self._languages
+
+    async def reader_language(self, interaction: discord.Interaction) -> Language:
+        """The language of an answer to ``interaction``: the fan's own."""
+        return await self.languages.for_reader(interaction.locale.value, interaction.guild_id)
+
+    async def server_language(self, interaction: discord.Interaction) -> Language:
+        """The language of a post in ``interaction``'s server that everyone reads."""
+        preferred = interaction.guild_locale.value if interaction.guild_locale else None
+        return await self.languages.for_server(interaction.guild_id, preferred)
+
+    def _preferred_locale(self, guild_id: int) -> str | None:
+        guild = self.get_guild(guild_id)
+        return None if guild is None else guild.preferred_locale.value
 
     @property
     def announcer(self) -> Announcer:
@@ -218,6 +243,10 @@ class FanBot(commands.AutoShardedBot):
     async def setup_hook(self) -> None:
         self._store = await self._open_store()
         self._catalogue = Catalogue(self._store)
+        self._languages = ServerLanguages(
+            self.catalogues, self._store.guilds, self._preferred_locale
+        )
+        await self.tree.set_translator(CatalogueTranslator(self.catalogues))
         self._announcer = Announcer(
             self._store.announcements,
             self._catalogue,
@@ -225,6 +254,7 @@ class FanBot(commands.AutoShardedBot):
             self.clock,
             catchup_window=timedelta(minutes=self.settings.catchup_minutes),
             metrics=self.metrics,
+            languages=self._languages,
         )
         await self.import_data([self.settings.data_dir])
         self._sources = SourceFollower(
@@ -366,7 +396,13 @@ class FanBot(commands.AutoShardedBot):
     async def sync_commands(self, *, force: bool = False) -> bool:
         """Sync the tree when its hash changed (or when forced); True when it synced."""
         guild = self._sync_scope()
-        definitions = [c.to_dict(self.tree) for c in self.tree.get_commands(guild=guild)]
+        translator = self.tree.translator
+        definitions = [
+            await c.get_translated_payload(self.tree, translator)
+            if translator is not None
+            else c.to_dict(self.tree)
+            for c in self.tree.get_commands(guild=guild)
+        ]
         digest = command_tree_hash(definitions)
         key = f"command-hash:{guild.id if guild else 'global'}:{self.application_id}"
         if not force and await self.store.bot_state.get(key) == digest:
@@ -385,7 +421,11 @@ class FanBot(commands.AutoShardedBot):
     ) -> None:
         """The one place errors land: refusals answered, bugs logged with context."""
         command = interaction.command.qualified_name if interaction.command else "?"
-        refusal = check_failure_message(error)
+        try:
+            lang = await self.reader_language(interaction)
+        except Exception:  # the store itself may be what failed: answer in English
+            lang = self.catalogues.english()
+        refusal = check_failure_message(lang, error)
         if refusal is not None:
             log.info(
                 "refused /%s for user %s in guild %s: %s",
@@ -404,7 +444,7 @@ class FanBot(commands.AutoShardedBot):
             interaction.user.id,
             exc_info=error,
         )
-        await self._tell(interaction, SOMETHING_WENT_WRONG)
+        await self._tell(interaction, something_went_wrong(lang))
 
     async def _tell(self, interaction: discord.Interaction, text: str) -> None:
         try:

@@ -23,6 +23,7 @@ class About(commands.Cog):
     )
     async def about(self, interaction: discord.Interaction) -> None:
         embed = render_about(
+            await self.bot.reader_language(interaction),
             version=__version__,
             uptime_seconds=time.monotonic() - self.bot.started_monotonic,
             latency_seconds=self.bot.latency,

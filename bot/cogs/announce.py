@@ -67,13 +67,14 @@ class Announce(
         found = await resolve_drama(interaction, drama)
         if found is None or interaction.guild is None:
             return
+        lang = await self.bot.reader_language(interaction)
         target = interaction.guild.get_channel(channel.id)
         me = interaction.guild.me
         if isinstance(target, discord.abc.GuildChannel) and me is not None:
             missing = missing_to_post(target.permissions_for(me), ANNOUNCING_PERMISSIONS)
             if missing:
                 await interaction.response.send_message(
-                    missing_permissions(channel.id, missing), ephemeral=True
+                    missing_permissions(lang, channel.id, missing), ephemeral=True
                 )
                 return
         await interaction.response.defer(ephemeral=True, thinking=True)  # writes may wait
@@ -84,7 +85,7 @@ class Announce(
             interaction.guild.id, None, self.bot.clock.now()
         )
         await self.bot.airing.replan()
-        await interaction.followup.send(now_announcing(found, channel.id), ephemeral=True)
+        await interaction.followup.send(now_announcing(lang, found, channel.id), ephemeral=True)
 
     @app_commands.command(name="role", description="The role announcements ping (none to stop).")
     @app_commands.describe(role="The role to ping; leave empty for no ping.")
@@ -92,8 +93,9 @@ class Announce(
         self, interaction: discord.Interaction, role: discord.Role | None = None
     ) -> None:
         assert interaction.guild is not None
+        lang = await self.bot.reader_language(interaction)
         if role is not None and (role.is_default() or role.managed):
-            await interaction.response.send_message(role_refused(role), ephemeral=True)
+            await interaction.response.send_message(role_refused(lang, role), ephemeral=True)
             return
         role_id = role.id if role else None
         await interaction.response.defer(ephemeral=True, thinking=True)  # a write may wait
@@ -102,7 +104,9 @@ class Announce(
         )
         me = interaction.guild.me
         can_ping = role is None or role.mentionable or me.guild_permissions.mention_everyone
-        text = role_set(role_id) if can_ping else f"{role_set(role_id)}\n{role_not_pingable()}"
+        text = role_set(lang, role_id)
+        if not can_ping:
+            text += f"\n{role_not_pingable(lang)}"
         await interaction.followup.send(text, ephemeral=True)
 
     @app_commands.command(name="lead", description="Also remind this many minutes before.")
@@ -118,7 +122,8 @@ class Announce(
             interaction.guild_id, minutes, self.bot.clock.now()
         )
         await self.bot.airing.replan()
-        await interaction.followup.send(lead_set(minutes), ephemeral=True)
+        lang = await self.bot.reader_language(interaction)
+        await interaction.followup.send(lead_set(lang, minutes), ephemeral=True)
 
     @app_commands.command(name="changes", description="Notices when an episode's time moves.")
     @app_commands.describe(setting="on: post a notice when an episode moves; off: don't.")
@@ -131,7 +136,8 @@ class Announce(
         await self.bot.store.announcements.set_changes(
             interaction.guild_id, on, self.bot.clock.now()
         )
-        await interaction.followup.send(changes_set(on), ephemeral=True)
+        lang = await self.bot.reader_language(interaction)
+        await interaction.followup.send(changes_set(lang, on), ephemeral=True)
 
     @app_commands.command(name="off", description="Stop announcing a drama (or all).")
     @app_commands.describe(drama="Which drama; leave empty to stop everything.")
@@ -148,7 +154,8 @@ class Announce(
             interaction.guild_id, found.slug if found else None
         )
         await self.bot.airing.replan()
-        await interaction.followup.send(stopped(found, count), ephemeral=True)
+        lang = await self.bot.reader_language(interaction)
+        await interaction.followup.send(stopped(lang, found, count), ephemeral=True)
 
     @app_commands.command(name="status", description="What this server announces, and where.")
     async def status(self, interaction: discord.Interaction) -> None:
@@ -160,21 +167,23 @@ class Announce(
         next_at = next_announcement(snapshot.episodes, subscriptions, self.bot.clock.now())
         dramas = snapshot.by_slug
         retrying = await store.in_flight(interaction.guild_id)
-        embed = render_status(subscriptions, dramas, settings, next_at, retrying)
+        lang = await self.bot.reader_language(interaction)
+        embed = render_status(lang, subscriptions, dramas, settings, next_at, retrying)
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @app_commands.command(name="test", description="Post a sample announcement now.")
     async def test(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
+        lang = await self.bot.reader_language(interaction)
         store = self.bot.store.announcements
         subscriptions = await store.subscriptions(guild_id=interaction.guild_id)
         if not subscriptions:
-            await interaction.response.send_message(nothing_to_test(), ephemeral=True)
+            await interaction.response.send_message(nothing_to_test(lang), ephemeral=True)
             return
         first = subscriptions[0]
         drama = self.bot.catalogue.snapshot.drama(first.drama_slug)
         if drama is None:
-            await interaction.response.send_message(nothing_to_test(), ephemeral=True)
+            await interaction.response.send_message(nothing_to_test(lang), ephemeral=True)
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         to = Destination.channel(interaction.guild_id, first.channel_id)
@@ -182,10 +191,10 @@ class Announce(
             await self.bot.announcer.post_test(to, drama, first.role_id)
         except DeliveryFailed as error:
             await interaction.followup.send(
-                test_failed(first.channel_id, failure_reason(error)), ephemeral=True
+                test_failed(lang, first.channel_id, failure_reason(error)), ephemeral=True
             )
             return
-        await interaction.followup.send(test_posted(first.channel_id), ephemeral=True)
+        await interaction.followup.send(test_posted(lang, first.channel_id), ephemeral=True)
 
     # -- what a server removes ends or flags what used it --------------------------------
 

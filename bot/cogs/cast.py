@@ -42,8 +42,9 @@ class Cast(commands.GroupCog, group_name="cast", group_description="Cast and cre
             return
         snapshot = self.bot.catalogue.snapshot
         people = snapshot.people_by_id
-        pages = render_cast_pages(found, snapshot.credits_of(found.slug), people)
-        await self.bot.pagers.send(interaction, pages)
+        lang = await self.bot.reader_language(interaction)
+        pages = render_cast_pages(lang, found, snapshot.credits_of(found.slug), people)
+        await self.bot.pagers.send(interaction, pages, lang)
 
     @app_commands.command(name="who", description="Who someone is and whom they play.")
     @app_commands.describe(name="An actor, director, writer or character, however you spell it.")
@@ -52,18 +53,19 @@ class Cast(commands.GroupCog, group_name="cast", group_description="Cast and cre
         self, interaction: discord.Interaction, name: app_commands.Range[str, 1, 100]
     ) -> None:
         snapshot = self.bot.catalogue.snapshot
+        lang = await self.bot.reader_language(interaction)
         person = snapshot.find_person(name)
         if person is None:
             matches = snapshot.person_and_character_matches(name)
             if matches:
                 names = list(dict.fromkeys(snapshot.display_name(m) for m in matches))
                 await interaction.response.send_message(
-                    ambiguous_person(name, names[:5]), ephemeral=True
+                    ambiguous_person(lang, name, names[:5]), ephemeral=True
                 )
             else:
                 hints = snapshot.person_suggestions(name)
                 await interaction.response.send_message(
-                    no_person_found(name, hints), ephemeral=True
+                    no_person_found(lang, name, hints), ephemeral=True
                 )
             return
         dramas = snapshot.by_slug
@@ -74,7 +76,7 @@ class Cast(commands.GroupCog, group_name="cast", group_description="Cast and cre
             "UTC",
         )
         today = today_in(self.bot.clock.now(), zone_name)
-        embed = render_person(person, credits, dramas, today)
+        embed = render_person(lang, person, credits, dramas, today)
         await interaction.response.send_message(embed=embed)
 
 

@@ -42,12 +42,15 @@ async def resolve_drama(interaction: discord.Interaction, typed: str | None) -> 
     """The drama meant, or None after telling the user (ephemerally) what to do."""
     bot = fanbot(interaction)
     snapshot = bot.catalogue.snapshot
+    lang = await bot.reader_language(interaction)
     if typed:
         drama = snapshot.find_drama(typed)
         if drama is None:
             hints = [m.key for m in snapshot.drama_names.suggestions(typed)]
             titles = [d.title for d in (snapshot.drama(h) for h in hints) if d is not None]
-            await interaction.response.send_message(unknown_drama(typed, titles), ephemeral=True)
+            await interaction.response.send_message(
+                unknown_drama(lang, typed, titles), ephemeral=True
+            )
         return drama
     if interaction.guild_id is not None:
         default_slug = await bot.store.guilds.default_drama(interaction.guild_id)
@@ -57,7 +60,7 @@ async def resolve_drama(interaction: discord.Interaction, typed: str | None) -> 
     if len(snapshot.dramas) == 1:
         return snapshot.dramas[0]
     await interaction.response.send_message(
-        which_drama(snapshot.dramas),
+        which_drama(lang, snapshot.dramas),
         ephemeral=True,
         allowed_mentions=discord.AllowedMentions.none(),
     )

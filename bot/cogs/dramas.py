@@ -13,6 +13,7 @@ from discord.ext import commands
 from bot.client import FanBot
 from bot.cogs.drama_option import drama_autocomplete, resolve_drama
 from bot.domain.text import CHOICE_NAME_LIMIT, CHOICES_LIMIT, clip
+from bot.i18n import Language
 from bot.sources.following import Imported
 from bot.sources.tvmaze import TvmazeError
 from bot.ui.dramas import default_set, render_drama_info, render_drama_list
@@ -41,7 +42,8 @@ class Dramas(commands.GroupCog, group_name="drama", group_description="The drama
     @app_commands.command(name="list", description="Every drama I follow, with its status.")
     async def list_dramas(self, interaction: discord.Interaction) -> None:
         snapshot = self.bot.catalogue.snapshot
-        embed = render_drama_list(snapshot.dramas, snapshot.episodes, self.bot.clock.now())
+        lang = await self.bot.reader_language(interaction)
+        embed = render_drama_list(lang, snapshot.dramas, snapshot.episodes, self.bot.clock.now())
         await interaction.response.send_message(embed=embed)
 
     @app_commands.command(name="info", description="Everything about one drama.")
@@ -53,6 +55,7 @@ class Dramas(commands.GroupCog, group_name="drama", group_description="The drama
             return
         snapshot = self.bot.catalogue.snapshot
         embed = render_drama_info(
+            await self.bot.reader_language(interaction),
             found,
             snapshot.episodes_of(found.slug),
             snapshot.credits_of(found.slug),
@@ -74,7 +77,8 @@ class Dramas(commands.GroupCog, group_name="drama", group_description="The drama
         await self.bot.store.guilds.set_default_drama(
             interaction.guild_id, found.slug, self.bot.clock.now()
         )
-        await interaction.followup.send(default_set(found))
+        lang = await self.bot.reader_language(interaction)
+        await interaction.followup.send(default_set(lang, found))
 
     async def show_autocomplete(
         self, interaction: discord.Interaction, current: str
@@ -101,34 +105,39 @@ class Dramas(commands.GroupCog, group_name="drama", group_description="The drama
         settings = self.bot.settings
         guild_id = interaction.guild_id
         assert guild_id is not None
+        lang = await self.bot.reader_language(interaction)
         if not settings.discord_adds:
-            await interaction.response.send_message(adds_disabled(), ephemeral=True)
+            await interaction.response.send_message(adds_disabled(lang), ephemeral=True)
             return
         await interaction.response.defer(ephemeral=True, thinking=True)  # before any network
         # One add at a time per server, so two admins at once cannot both pass the cap.
         async with self._adding.setdefault(guild_id, asyncio.Lock()):
-            await self._add(interaction, guild_id, show)
+            await self._add(interaction, lang, guild_id, show)
 
-    async def _add(self, interaction: discord.Interaction, guild_id: int, show: str) -> None:
+    async def _add(
+        self, interaction: discord.Interaction, lang: Language, guild_id: int, show: str
+    ) -> None:
         settings = self.bot.settings
         now_at = self.bot.clock.now()
         dramas = self.bot.store.dramas
         if await dramas.adds_since(guild_id, now_at - timedelta(days=1)) >= settings.adds_per_day:
-            await interaction.followup.send(adds_capped(settings.adds_per_day), ephemeral=True)
+            await interaction.followup.send(
+                adds_capped(lang, settings.adds_per_day), ephemeral=True
+            )
             return
         try:
             show_id = await self._show_id(show)
             if show_id is None:
-                await interaction.followup.send(nothing_found(show), ephemeral=True)
+                await interaction.followup.send(nothing_found(lang, show), ephemeral=True)
                 return
             imported = await self.bot.add_from_source(show_id)
         except TvmazeError as error:
             log.info("/drama add %r in guild %s failed: %s", show, guild_id, error.reason)
-            await interaction.followup.send(source_failed(error), ephemeral=True)
+            await interaction.followup.send(source_failed(lang, error), ephemeral=True)
             return
         slug = imported.drama_file.drama.slug
         await dramas.record_add(guild_id, slug, interaction.user.id, now_at)
-        await interaction.followup.send(self._found(imported), ephemeral=True)
+        await interaction.followup.send(self._found(lang, imported), ephemeral=True)
 
     async def _show_id(self, typed: str) -> int | None:
         """The autocomplete's value (a TVmaze id), ``tvmaze:ID``, or TVmaze's best match."""
@@ -138,10 +147,11 @@ class Dramas(commands.GroupCog, group_name="drama", group_description="The drama
         hits = await self.bot.sources.search(typed)
         return hits[0].show_id if hits else None
 
-    def _found(self, imported: Imported, *, refreshed: bool = False) -> str:
+    def _found(self, lang: Language, imported: Imported, *, refreshed: bool = False) -> str:
         snapshot = self.bot.catalogue.snapshot
         drama = snapshot.drama(imported.drama_file.drama.slug) or imported.drama_file.drama
         return added(
+            lang,
             drama,
             snapshot.episodes_of(drama.slug),
             snapshot.credits_of(drama.slug),
@@ -157,12 +167,13 @@ class Dramas(commands.GroupCog, group_name="drama", group_description="The drama
     @app_commands.checks.has_permissions(manage_guild=True)
     async def refresh(self, interaction: discord.Interaction, drama: str | None = None) -> None:
         snapshot = self.bot.catalogue.snapshot
+        lang = await self.bot.reader_language(interaction)
         found = snapshot.find_drama(drama) if drama else None
         if drama and found is None:
             await resolve_drama(interaction, drama)  # answers "I don't know..."
             return
         if found is not None and found.source is None:
-            await interaction.response.send_message(not_from_source(found), ephemeral=True)
+            await interaction.response.send_message(not_from_source(lang, found), ephemeral=True)
             return
         if found is not None:
             targets = [found]
@@ -172,7 +183,7 @@ class Dramas(commands.GroupCog, group_name="drama", group_description="The drama
             announced = {s.drama_slug for s in mine}
             targets = [d for d in snapshot.dramas if d.source and d.slug in announced]
         if not targets:
-            await interaction.response.send_message(refreshed_none(), ephemeral=True)
+            await interaction.response.send_message(refreshed_none(lang), ephemeral=True)
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         answers = []
@@ -182,9 +193,9 @@ class Dramas(commands.GroupCog, group_name="drama", group_description="The drama
                 imported = await self.bot.refresh_source(target.slug, target.source)
             except TvmazeError as error:
                 log.warning("/drama refresh of %s failed: %s", target.slug, error.reason)
-                answers.append(refresh_failed(target, error))
+                answers.append(refresh_failed(lang, target, error))
                 continue
-            answers.append(self._found(imported, refreshed=True))
+            answers.append(self._found(lang, imported, refreshed=True))
         await interaction.followup.send(refresh_answers(answers), ephemeral=True)
 
 

@@ -24,8 +24,9 @@ class Episodes(commands.Cog):
         if found is None:
             return
         episodes = self.bot.catalogue.snapshot.episodes_of(found.slug)
-        pages = render_episode_pages(found, episodes, self.bot.clock.now())
-        await self.bot.pagers.send(interaction, pages)
+        lang = await self.bot.reader_language(interaction)
+        pages = render_episode_pages(lang, found, episodes, self.bot.clock.now())
+        await self.bot.pagers.send(interaction, pages, lang)
 
     @app_commands.command(name="next", description="The next episode, with a countdown.")
     @app_commands.describe(drama="Which drama (default: this server's).")
@@ -38,7 +39,9 @@ class Episodes(commands.Cog):
             return
         episodes = self.bot.catalogue.snapshot.episodes_of(found.slug)
         upcoming = next_airing(episodes, self.bot.clock.now())
-        await interaction.response.send_message(embed=render_next(found, upcoming, episodes))
+        lang = await self.bot.reader_language(interaction)
+        embed = render_next(lang, found, upcoming, episodes)
+        await interaction.response.send_message(embed=embed)
 
 
 async def setup(bot: FanBot) -> None:

@@ -70,17 +70,18 @@ class Facts(commands.GroupCog, group_name="fact", group_description="Facts about
         found = await resolve_drama(interaction, drama)
         if found is None:
             return
+        lang = await self.bot.reader_language(interaction)
         recent = self._recent(interaction.channel_id or 0)
         fact = await self.bot.store.facts.random(
             found.slug, topic, excluding=list(recent), guild_id=interaction.guild_id
         )
         if fact is None:
-            await interaction.response.send_message(no_fact_for(found, topic), ephemeral=True)
+            await interaction.response.send_message(no_fact_for(lang, found, topic), ephemeral=True)
             return
         if fact.id in recent:  # every fact was shown: start a new round
             recent.clear()
         recent.append(fact.id)
-        await interaction.response.send_message(embed=render_fact(fact, found))
+        await interaction.response.send_message(embed=render_fact(lang, fact, found))
 
     @app_commands.command(name="search", description="Find facts by words, names or titles.")
     @app_commands.describe(query="Words to look for.", drama="Only this drama.")
@@ -100,6 +101,7 @@ class Facts(commands.GroupCog, group_name="fact", group_description="Facts about
             default_slug = await self.bot.store.guilds.default_drama(interaction.guild_id)
             scope = self.bot.catalogue.snapshot.drama(default_slug) if default_slug else None
         slug = scope.slug if scope else None
+        lang = await self.bot.reader_language(interaction)
         snapshot = self.bot.catalogue.snapshot
         facts = self.bot.store.facts
         page = await facts.search(query, slug, MAX_RESULTS, guild_id=interaction.guild_id)
@@ -108,11 +110,13 @@ class Facts(commands.GroupCog, group_name="fact", group_description="Facts about
             page = await facts.search(proper, slug, MAX_RESULTS, guild_id=interaction.guild_id)
         if not page.facts:
             hints = snapshot.person_suggestions(query)
-            await interaction.response.send_message(no_fact_found(query, hints), ephemeral=True)
+            await interaction.response.send_message(
+                no_fact_found(lang, query, hints), ephemeral=True
+            )
             return
         dramas = snapshot.by_slug
-        pages = render_fact_pages(page.facts, page.total, query, dramas, page.more)
-        await self.bot.pagers.send(interaction, pages)
+        pages = render_fact_pages(lang, page.facts, page.total, query, dramas, page.more)
+        await self.bot.pagers.send(interaction, pages, lang)
 
     @app_commands.command(name="add", description="Add a fact for this server (Manage Server).")
     @app_commands.describe(
@@ -135,6 +139,7 @@ class Facts(commands.GroupCog, group_name="fact", group_description="Facts about
         found = await resolve_drama(interaction, drama)
         if found is None:
             return
+        lang = await self.bot.reader_language(interaction)
         draft = FactDraft(text.strip(), topic.strip().lower() if topic else None, source)
         assert interaction.guild_id is not None  # guild_only
         await interaction.response.defer(thinking=True)  # a write may wait on SQLite's lock
@@ -145,7 +150,7 @@ class Facts(commands.GroupCog, group_name="fact", group_description="Facts about
             added_by=interaction.user.id,
             now_at=self.bot.clock.now(),
         )
-        await interaction.followup.send(fact_added(fact, found))
+        await interaction.followup.send(fact_added(lang, fact, found))
 
     @app_commands.command(
         name="remove", description="Remove a fact added in this server (Manage Server)."
@@ -157,22 +162,23 @@ class Facts(commands.GroupCog, group_name="fact", group_description="Facts about
         self, interaction: discord.Interaction, id: app_commands.Range[int, 1]
     ) -> None:
         assert interaction.guild_id is not None  # guild_only
+        lang = await self.bot.reader_language(interaction)
         # Another server's fact is "not found" here: its id tells nothing about it.
         fact = await self.bot.store.facts.get(id, guild_id=interaction.guild_id)
         if fact is None:
-            await interaction.response.send_message(fact_not_found(id), ephemeral=True)
+            await interaction.response.send_message(fact_not_found(lang, id), ephemeral=True)
             return
         if fact.from_data_file:
-            await interaction.response.send_message(fact_from_data_file(id), ephemeral=True)
+            await interaction.response.send_message(fact_from_data_file(lang, id), ephemeral=True)
             return
         await interaction.response.defer(thinking=True)  # a write may wait on SQLite's lock
         outcome = await self.bot.store.facts.remove_community_fact(
             id, guild_id=interaction.guild_id
         )
         if outcome is RemoveOutcome.REMOVED:
-            await interaction.followup.send(fact_removed(id))
+            await interaction.followup.send(fact_removed(lang, id))
         else:  # removed meanwhile by someone else
-            await interaction.followup.send(fact_not_found(id))
+            await interaction.followup.send(fact_not_found(lang, id))
 
 
 async def setup(bot: FanBot) -> None:

@@ -8,6 +8,7 @@ from discord.ext import commands
 
 from bot.client import FanBot
 from bot.cogs.drama_option import drama_autocomplete, resolve_drama
+from bot.i18n import Language
 from bot.ui.announcements import (
     dms_closed,
     dms_were_closed,
@@ -21,9 +22,9 @@ class Remind(commands.GroupCog, group_name="remind", group_description="Your own
     def __init__(self, bot: FanBot) -> None:
         self.bot = bot
 
-    async def _with_notice(self, user_id: int, text: str) -> str:
+    async def _with_notice(self, lang: Language, user_id: int, text: str) -> str:
         if await self.bot.store.announcements.take_closed_dm_notice(user_id):
-            return f"{dms_were_closed()}\n{text}"
+            return f"{dms_were_closed(lang)}\n{text}"
         return text
 
     @app_commands.command(name="me", description="DM me when each episode airs.")
@@ -34,14 +35,17 @@ class Remind(commands.GroupCog, group_name="remind", group_description="Your own
         if found is None:
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
+        lang = await self.bot.reader_language(interaction)
         try:
-            await interaction.user.send(remind_confirmation_dm(found))
+            await interaction.user.send(remind_confirmation_dm(lang, found))
         except discord.Forbidden:
-            await interaction.followup.send(dms_closed(), ephemeral=True)
+            await interaction.followup.send(dms_closed(lang), ephemeral=True)
             return
-        notice = await self._with_notice(interaction.user.id, remind_on(found))
+        notice = await self._with_notice(lang, interaction.user.id, remind_on(lang, found))
+        # The DMs are written in the language the fan uses now (see bot.announcer).
+        language = self.bot.languages.code_for(interaction.locale.value)
         await self.bot.store.announcements.add_reminder(
-            interaction.user.id, found.slug, self.bot.clock.now()
+            interaction.user.id, found.slug, self.bot.clock.now(), language
         )
         await self.bot.airing.replan()
         await interaction.followup.send(notice, ephemeral=True)
@@ -56,7 +60,8 @@ class Remind(commands.GroupCog, group_name="remind", group_description="Your own
         await interaction.response.defer(ephemeral=True, thinking=True)  # a write follows
         was_on = await self.bot.store.announcements.remove_reminder(interaction.user.id, found.slug)
         await self.bot.airing.replan()
-        text = await self._with_notice(interaction.user.id, remind_off(found, was_on))
+        lang = await self.bot.reader_language(interaction)
+        text = await self._with_notice(lang, interaction.user.id, remind_off(lang, found, was_on))
         await interaction.followup.send(text, ephemeral=True)
 
 

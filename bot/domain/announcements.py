@@ -164,6 +164,7 @@ class ReminderSubscription:
     user_id: int
     drama_slug: str
     created_at: datetime
+    language: str | None = None  # a catalogue code for the DMs; None: English
 
 
 @dataclass(frozen=True)

@@ -186,15 +186,25 @@ class AnnouncementStore:
 
     # -- fans' DM reminders ---------------------------------------------------------------
 
-    async def add_reminder(self, user_id: int, drama_slug: str, now_at: datetime) -> bool:
+    async def add_reminder(
+        self, user_id: int, drama_slug: str, now_at: datetime, language: str | None = None
+    ) -> bool:
+        """Subscribe (True), or only update the language of an existing subscription."""
         async with self._writing() as conn:
             cursor = await conn.execute(
-                "INSERT OR IGNORE INTO reminder_subscriptions (user_id, drama_slug, created_at)"
-                " VALUES (?, ?, ?)",
-                (user_id, drama_slug, instant_to_db(now_at)),
+                "INSERT OR IGNORE INTO reminder_subscriptions"
+                " (user_id, drama_slug, created_at, language) VALUES (?, ?, ?, ?)",
+                (user_id, drama_slug, instant_to_db(now_at), language),
             )
+            added = cursor.rowcount == 1
+            if not added:
+                await conn.execute(
+                    "UPDATE reminder_subscriptions SET language = ?"
+                    " WHERE user_id = ? AND drama_slug = ?",
+                    (language, user_id, drama_slug),
+                )
             await conn.execute("DELETE FROM closed_dms WHERE user_id = ?", (user_id,))
-            return cursor.rowcount == 1
+            return added
 
     async def remove_reminder(self, user_id: int, drama_slug: str) -> bool:
         async with self._writing() as conn:
@@ -204,19 +214,23 @@ class AnnouncementStore:
             )
             return cursor.rowcount == 1
 
-    async def reminder_users(self, drama_slug: str) -> list[int]:
+    async def reminder_users(self, drama_slug: str) -> dict[int, str | None]:
+        """The fans reminded of ``drama_slug``, each with the language of their DMs."""
         rows = await self._db.fetch_all(
-            "SELECT user_id FROM reminder_subscriptions WHERE drama_slug = ? ORDER BY user_id",
+            "SELECT user_id, language FROM reminder_subscriptions WHERE drama_slug = ?"
+            " ORDER BY user_id",
             (drama_slug,),
         )
-        return [row[0] for row in rows]
+        return {row[0]: row[1] for row in rows}
 
     async def reminder_subscriptions(self) -> list[ReminderSubscription]:
         rows = await self._db.fetch_all(
-            "SELECT user_id, drama_slug, created_at FROM reminder_subscriptions"
+            "SELECT user_id, drama_slug, created_at, language FROM reminder_subscriptions"
         )
         return [
-            ReminderSubscription(r["user_id"], r["drama_slug"], instant_from_db(r["created_at"]))
+            ReminderSubscription(
+                r["user_id"], r["drama_slug"], instant_from_db(r["created_at"]), r["language"]
+            )
             for r in rows
         ]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.domain.locality import ServerSettings
 from bot.store.database import Database, instant_to_db
 
 
@@ -17,6 +18,7 @@ class GuildSettingsStore:
     def __init__(self, database: Database) -> None:
         self._db = database
         self._default_dramas: dict[int, str | None] = {}
+        self._locality: dict[int, tuple[str | None, str | None]] = {}
 
     async def default_drama(self, guild_id: int) -> str | None:
         if guild_id not in self._default_dramas:
@@ -35,3 +37,38 @@ class GuildSettingsStore:
                 (guild_id, slug, instant_to_db(now_at)),
             )
         self._default_dramas[guild_id] = slug
+
+    async def locality(self, guild_id: int) -> tuple[str | None, str | None]:
+        """The server's chosen (language, timezone); None for what it did not choose."""
+        if guild_id not in self._locality:
+            row = await self._db.fetch_one(
+                "SELECT language, timezone FROM guild_settings WHERE guild_id = ?", (guild_id,)
+            )
+            language, timezone = (None, None) if row is None else (row[0], row[1])
+            self._locality[guild_id] = (
+                None if language is None else str(language),
+                None if timezone is None else str(timezone),
+            )
+        return self._locality[guild_id]
+
+    async def settings(self, guild_id: int) -> ServerSettings:
+        language, timezone = await self.locality(guild_id)
+        return ServerSettings(await self.default_drama(guild_id), language, timezone)
+
+    async def set_language(self, guild_id: int, language: str | None, now_at: datetime) -> None:
+        await self._set("language", guild_id, language, now_at)
+        self._locality[guild_id] = (language, (await self.locality(guild_id))[1])
+
+    async def set_timezone(self, guild_id: int, timezone: str | None, now_at: datetime) -> None:
+        await self._set("timezone", guild_id, timezone, now_at)
+        self._locality[guild_id] = ((await self.locality(guild_id))[0], timezone)
+
+    async def _set(self, column: str, guild_id: int, value: str | None, now_at: datetime) -> None:
+        assert column in ("language", "timezone")
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                f"INSERT INTO guild_settings (guild_id, {column}, updated_at) VALUES (?, ?, ?)"
+                f" ON CONFLICT (guild_id) DO UPDATE SET {column} = excluded.{column},"
+                " updated_at = excluded.updated_at",
+                (guild_id, value, instant_to_db(now_at)),
+            )

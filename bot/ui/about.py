@@ -6,23 +6,28 @@ import math
 
 import discord
 
+from bot.i18n import Language
+
 ACCENT = discord.Colour(0xE91E63)
 
 
-def format_duration(seconds: float) -> str:
+def format_duration(lang: Language, seconds: float) -> str:
     """``3d 4h 5m`` / ``4h 5m`` / ``5m 6s``: short and readable."""
     total = max(0, int(seconds))
     days, rest = divmod(total, 86400)
     hours, rest = divmod(rest, 3600)
     minutes, secs = divmod(rest, 60)
     if days:
-        return f"{days}d {hours}h {minutes}m"
+        return lang.pgettext(
+            "duration", "{days}d {hours}h {minutes}m", days=days, hours=hours, minutes=minutes
+        )
     if hours:
-        return f"{hours}h {minutes}m"
-    return f"{minutes}m {secs}s"
+        return lang.pgettext("duration", "{hours}h {minutes}m", hours=hours, minutes=minutes)
+    return lang.pgettext("duration", "{minutes}m {seconds}s", minutes=minutes, seconds=secs)
 
 
 def render_about(
+    lang: Language,
     *,
     version: str,
     uptime_seconds: float,
@@ -31,16 +36,20 @@ def render_about(
     guild_count: int,
 ) -> discord.Embed:
     latency = (
-        "measuring…" if not math.isfinite(latency_seconds) else f"{latency_seconds * 1000:.0f} ms"
+        lang._("measuring…")
+        if not math.isfinite(latency_seconds)
+        else lang._("{milliseconds} ms", milliseconds=lang.number(round(latency_seconds * 1000)))
     )
     embed = discord.Embed(
         title="Drama Fanbot",
-        description="Facts, cast, episode announcements and trivia for K-drama fan servers.",
+        description=lang._(
+            "Facts, cast, episode announcements and trivia for K-drama fan servers."
+        ),
         colour=ACCENT,
     )
-    embed.add_field(name="Version", value=version)
-    embed.add_field(name="Uptime", value=format_duration(uptime_seconds))
-    embed.add_field(name="Gateway latency", value=latency)
-    embed.add_field(name="Dramas", value=str(drama_count))
-    embed.add_field(name="Servers", value=str(guild_count))
+    embed.add_field(name=lang._("Version"), value=version)
+    embed.add_field(name=lang._("Uptime"), value=format_duration(lang, uptime_seconds))
+    embed.add_field(name=lang._("Gateway latency"), value=latency)
+    embed.add_field(name=lang._("Dramas"), value=lang.number(drama_count))
+    embed.add_field(name=lang._("Servers"), value=lang.number(guild_count))
     return embed

@@ -1,4 +1,9 @@
-"""Every announcement, reminder and ``/announce``, ``/episodes``, ``/next``, ``/remind`` text."""
+"""Every announcement, reminder and ``/announce``, ``/episodes``, ``/next``, ``/remind`` text.
+
+Posts nobody asked for (announcements, reminders, the ``/announce test`` sample) take the
+server's :class:`Language`; answers take the fan's. The failure reasons stored for
+``/announce status`` are still written in English (see ``failure_reason``).
+"""
 
 from __future__ import annotations
 
@@ -8,39 +13,65 @@ from datetime import datetime
 
 import discord
 
-from bot.domain.announcements import AnnounceSettings, DeliveryKey, LateReason, Subscription
+from bot.domain.announcements import (
+    AnnouncementKind,
+    AnnounceSettings,
+    DeliveryKey,
+    LateReason,
+    Subscription,
+)
 from bot.domain.delivery import DeliveryFailed, Problem
 from bot.domain.models import AiringStatus, Drama, Episode
-from bot.domain.schedule import episode_status, format_local, local_time, weekly_slot
+from bot.domain.schedule import episode_status, local_time
 from bot.domain.text import (
     EMBED_DESCRIPTION_LIMIT,
     EMBED_FIELD_VALUE_LIMIT,
     EMBED_TITLE_LIMIT,
     clip,
 )
+from bot.i18n import Language
 from bot.ui.about import format_duration
-from bot.ui.formatting import discord_timestamp, fit_embed, line_pages, permission_labels
+from bot.ui.clock import render_local_time, render_weekly_slot
+from bot.ui.errors import permission_label
+from bot.ui.formatting import discord_timestamp, fit_embed, line_pages
 
 ACCENT = discord.Colour(0xF1C40F)
 EPISODES_PER_PAGE = 20
-STATUS_WORDS = {
-    AiringStatus.UPCOMING: "upcoming",
-    AiringStatus.AIRING: "airing now",
-    AiringStatus.FINISHED: "aired",
-}
 
 
-def _episode_line(drama: Drama, episode: Episode, count: int) -> str:
-    title = f" “{episode.title}”" if episode.title else ""
-    return f"Episode {episode.number} of {count}{title}"
+def status_word(lang: Language, status: AiringStatus) -> str:
+    if status is AiringStatus.UPCOMING:
+        return lang.pgettext("episode status", "upcoming")
+    if status is AiringStatus.AIRING:
+        return lang.pgettext("episode status", "airing now")
+    return lang.pgettext("episode status", "aired")
 
 
-LATE_WORDS = {
-    LateReason.OFFLINE: "I was offline at air time",
-    LateReason.MOVED: "the episode's time was changed after it had passed",
-    LateReason.DISCORD_TROUBLE: "Discord was having trouble at air time",
-    LateReason.QUEUED: "many servers were being told at once",
-}
+def kind_word(lang: Language, kind: AnnouncementKind) -> str:
+    if kind is AnnouncementKind.AIRING:
+        return lang.pgettext("announcement kind", "airing")
+    if kind is AnnouncementKind.REMINDER:
+        return lang.pgettext("announcement kind", "reminder")
+    if kind is AnnouncementKind.DIRECT:
+        return lang.pgettext("announcement kind", "DM")
+    return lang.pgettext("announcement kind", "time change")
+
+
+def _episode_line(lang: Language, episode: Episode, count: int) -> str:
+    line = lang._(
+        "Episode {number} of {count}", number=lang.number(episode.number), count=lang.number(count)
+    )
+    return f"{line} “{episode.title}”" if episode.title else line
+
+
+def late_words(lang: Language, reason: LateReason) -> str:
+    if reason is LateReason.OFFLINE:
+        return lang._("I was offline at air time")
+    if reason is LateReason.MOVED:
+        return lang._("the episode's time was changed after it had passed")
+    if reason is LateReason.DISCORD_TROUBLE:
+        return lang._("Discord was having trouble at air time")
+    return lang._("many servers were being told at once")
 
 
 @dataclass(frozen=True)
@@ -51,15 +82,24 @@ class Lateness:
     seconds: float
 
 
-def late_line(lateness: Lateness) -> str:
-    return f"Posted {format_duration(lateness.seconds)} late: {LATE_WORDS[lateness.reason]}."
+def late_line(lang: Language, lateness: Lateness) -> str:
+    return lang._(
+        "Posted {duration} late: {reason}.",
+        duration=format_duration(lang, lateness.seconds),
+        reason=late_words(lang, lateness.reason),
+    )
 
 
 def _with_marker(text: str, marker: str | None) -> str:
     return f"{text} · {marker}" if marker else text
 
 
+def _local_clock(lang: Language, drama: Drama, episode: Episode) -> str:
+    return render_local_time(lang, episode.airs_at, drama.schedule.timezone, with_date=False)
+
+
 def render_airing(
+    lang: Language,
     drama: Drama,
     episode: Episode,
     count: int,
@@ -69,40 +109,64 @@ def render_airing(
     test: bool = False,
 ) -> discord.Embed:
     """The announcement at air time, saying why when it comes late."""
-    title = f"Episode {episode.number} of {drama.title} is out now!"
+    number = lang.number(episode.number)
     if test:
-        title = f"Test: episode {episode.number} of {drama.title} is out now!"
-    lines = [f"**{_episode_line(drama, episode, count)}** on {drama.platform}"]
+        title = lang._(
+            "Test: episode {number} of {title} is out now!", number=number, title=drama.title
+        )
+    else:
+        title = lang._("Episode {number} of {title} is out now!", number=number, title=drama.title)
+    lines = [
+        lang._(
+            "**{episode}** on {platform}",
+            episode=_episode_line(lang, episode, count),
+            platform=drama.platform,
+        )
+    ]
     if late is not None and not test:
-        lines.append(late_line(late))
+        lines.append(late_line(lang, late))
     lines.append(
-        f"Air time: {discord_timestamp(episode.airs_at)}"
-        f" ({format_local(episode.airs_at, drama.schedule.timezone, with_date=False)})"
+        lang._(
+            "Air time: {when} ({local})",
+            when=discord_timestamp(episode.airs_at),
+            local=_local_clock(lang, drama, episode),
+        )
     )
     if test:
         lines.append(
-            "This is a sample posted by `/announce test`; real ones look the same"
-            " (and really ping the role)."
+            lang._(
+                "This is a sample posted by `/announce test`; real ones look the same"
+                " (and really ping the role)."
+            )
         )
     embed = discord.Embed(
         title=clip(title, EMBED_TITLE_LIMIT),
         description=clip("\n".join(lines), EMBED_DESCRIPTION_LIMIT),
         colour=ACCENT,
     )
-    embed.set_footer(text=_with_marker(f"{drama.title} airs {weekly_slot(drama.schedule)}", marker))
+    slot = render_weekly_slot(lang, drama.schedule)
+    footer = lang._("{title} airs {slot}", title=drama.title, slot=slot) if slot else drama.title
+    embed.set_footer(text=_with_marker(footer, marker))
     return embed
 
 
 def render_reminder(
-    drama: Drama, episode: Episode, count: int, *, marker: str | None = None
+    lang: Language, drama: Drama, episode: Episode, count: int, *, marker: str | None = None
 ) -> discord.Embed:
+    title = lang._(
+        "Episode {number} of {title} airs soon",
+        number=lang.number(episode.number),
+        title=drama.title,
+    )
     embed = discord.Embed(
-        title=clip(f"Episode {episode.number} of {drama.title} airs soon", EMBED_TITLE_LIMIT),
-        description=(
-            f"**{_episode_line(drama, episode, count)}** airs"
-            f" {discord_timestamp(episode.airs_at, 'R')} on {drama.platform}"
-            f" ({discord_timestamp(episode.airs_at, 't')},"
-            f" {format_local(episode.airs_at, drama.schedule.timezone, with_date=False)})."
+        title=clip(title, EMBED_TITLE_LIMIT),
+        description=lang._(
+            "**{episode}** airs {countdown} on {platform} ({time}, {local}).",
+            episode=_episode_line(lang, episode, count),
+            countdown=discord_timestamp(episode.airs_at, "R"),
+            platform=drama.platform,
+            time=discord_timestamp(episode.airs_at, "t"),
+            local=_local_clock(lang, drama, episode),
         ),
         colour=ACCENT,
     )
@@ -124,48 +188,70 @@ def role_ping(role_id: int | None) -> str | None:
     return None if role_id is None else f"<@&{role_id}>"
 
 
+def _episode_row(lang: Language, drama: Drama, episode: Episode, now_at: datetime) -> str:
+    number = f"**{lang.number(episode.number)}.**"
+    if episode.time_known:
+        local = render_local_time(lang, episode.airs_at, drama.schedule.timezone)
+        when = f"{discord_timestamp(episode.airs_at)} · {local}"
+    else:
+        day = local_time(episode.airs_at, drama.schedule.timezone).date()
+        written = f"{day:%Y-%m-%d}" if lang.is_english else lang.date(day)
+        when = f"{written} · {lang._('time not announced')}"
+    row = f"{number} {when} · {status_word(lang, episode_status(episode, now_at))}"
+    return row + (f" · “{clip(episode.title, 80)}”" if episode.title else "")
+
+
 def render_episode_pages(
-    drama: Drama, episodes: Sequence[Episode], now_at: datetime
+    lang: Language, drama: Drama, episodes: Sequence[Episode], now_at: datetime
 ) -> list[discord.Embed]:
     """Every episode with its time and status, EPISODES_PER_PAGE to a page."""
-    lines = [
-        (
-            f"**{e.number}.** {discord_timestamp(e.airs_at)}"
-            f" · {format_local(e.airs_at, drama.schedule.timezone)}"
-            if e.time_known
-            else f"**{e.number}.** {local_time(e.airs_at, drama.schedule.timezone):%Y-%m-%d}"
-            " · time not announced"
-        )
-        + f" · {STATUS_WORDS[episode_status(e, now_at)]}"
-        + (f" · “{clip(e.title, 80)}”" if e.title else "")
-        for e in episodes
-    ] or ["No episodes yet."]
-    return line_pages(f"Episodes of {drama.title}", lines, EPISODES_PER_PAGE, ACCENT)
+    lines = [_episode_row(lang, drama, e, now_at) for e in episodes] or [lang._("No episodes yet.")]
+    return line_pages(
+        lang._("Episodes of {title}", title=drama.title),
+        lines,
+        EPISODES_PER_PAGE,
+        ACCENT,
+        page_label=lang._("Page {number}/{total}"),
+    )
 
 
 def render_next(
-    drama: Drama, upcoming: Episode | None, episodes: Sequence[Episode]
+    lang: Language, drama: Drama, upcoming: Episode | None, episodes: Sequence[Episode]
 ) -> discord.Embed:
     if upcoming is None:
         last = max(episodes, key=lambda e: e.airs_at) if episodes else None
         description = (
-            f"{drama.title} has finished: all {len(episodes)} episodes have aired,"
-            f" the last one {discord_timestamp(last.airs_at, 'R')}"
-            f" ({discord_timestamp(last.airs_at, 'D')})."
+            lang.ngettext(
+                "{title} has finished: its {count} episode has aired, {ago} ({day}).",
+                "{title} has finished: all {count} episodes have aired, the last one {ago}"
+                " ({day}).",
+                len(episodes),
+                title=drama.title,
+                ago=discord_timestamp(last.airs_at, "R"),
+                day=discord_timestamp(last.airs_at, "D"),
+            )
             if last
-            else f"{drama.title} has no episodes yet."
+            else lang._("{title} has no episodes yet.", title=drama.title)
         )
-        title = f"{drama.title} has finished"
+        title = lang._("{title} has finished", title=drama.title)
     else:
-        title = f"Next: episode {upcoming.number} of {drama.title}"
-        description = (
-            f"Airs {discord_timestamp(upcoming.airs_at, 'R')}, on"
-            f" {discord_timestamp(upcoming.airs_at)}"
-            f" ({format_local(upcoming.airs_at, drama.schedule.timezone)}) on {drama.platform}."
-            if upcoming.time_known
-            else f"Airs on {local_time(upcoming.airs_at, drama.schedule.timezone):%Y-%m-%d}"
-            f" on {drama.platform} (time not announced, so it will not be announced)."
-        )
+        number = lang.number(upcoming.number)
+        title = lang._("Next: episode {number} of {title}", number=number, title=drama.title)
+        if upcoming.time_known:
+            description = lang._(
+                "Airs {countdown}, on {when} ({local}) on {platform}.",
+                countdown=discord_timestamp(upcoming.airs_at, "R"),
+                when=discord_timestamp(upcoming.airs_at),
+                local=render_local_time(lang, upcoming.airs_at, drama.schedule.timezone),
+                platform=drama.platform,
+            )
+        else:
+            day = local_time(upcoming.airs_at, drama.schedule.timezone).date()
+            description = lang._(
+                "Airs on {day} on {platform} (time not announced, so it will not be announced).",
+                day=f"{day:%Y-%m-%d}" if lang.is_english else lang.date(day),
+                platform=drama.platform,
+            )
     return discord.Embed(
         title=clip(title, EMBED_TITLE_LIMIT),
         description=clip(description, EMBED_DESCRIPTION_LIMIT),
@@ -173,92 +259,126 @@ def render_next(
     )
 
 
-def missing_permissions(channel_id: int, missing: Sequence[str]) -> str:
-    names = ", ".join(permission_labels(missing))
-    return (
-        f"I can't announce in <#{channel_id}>: I'm missing **{names}** there."
-        " Give me those permissions in the channel settings, then run this again."
+def missing_permissions(lang: Language, channel_id: int, missing: Sequence[str]) -> str:
+    names = ", ".join(permission_label(lang, name) for name in missing)
+    return lang._(
+        "I can't announce in {channel}: I'm missing **{names}** there."
+        " Give me those permissions in the channel settings, then run this again.",
+        channel=f"<#{channel_id}>",
+        names=names,
     )
 
 
-def now_announcing(drama: Drama, channel_id: int) -> str:
-    return (
-        f"I'll announce every episode of **{drama.title}** in <#{channel_id}> the moment it"
-        f" airs ({weekly_slot(drama.schedule)})."
+def now_announcing(lang: Language, drama: Drama, channel_id: int) -> str:
+    slot = render_weekly_slot(lang, drama.schedule)
+    fields = {"title": drama.title, "channel": f"<#{channel_id}>"}
+    if not slot:
+        return lang._(
+            "I'll announce every episode of **{title}** in {channel} the moment it airs.", **fields
+        )
+    return lang._(
+        "I'll announce every episode of **{title}** in {channel} the moment it airs ({slot}).",
+        slot=slot,
+        **fields,
     )
 
 
-def role_set(role_id: int | None) -> str:
+def role_set(lang: Language, role_id: int | None) -> str:
     if role_id is None:
-        return "Announcements will not ping any role."
-    return f"Announcements will ping <@&{role_id}>."
+        return lang._("Announcements will not ping any role.")
+    return lang._("Announcements will ping {role}.", role=f"<@&{role_id}>")
 
 
-def role_refused(role: discord.Role) -> str:
+def role_refused(lang: Language, role: discord.Role) -> str:
     if role.is_default():
-        return "I won't ping @everyone: pick a role fans can take, such as an Episode Ping role."
-    return (
-        f"<@&{role.id}> is managed by an integration (a bot's or the booster role),"
-        " so fans can't join or leave it. Pick a role fans can take."
+        return lang._(
+            "I won't ping @everyone: pick a role fans can take, such as an Episode Ping role."
+        )
+    return lang._(
+        "{role} is managed by an integration (a bot's or the booster role),"
+        " so fans can't join or leave it. Pick a role fans can take.",
+        role=f"<@&{role.id}>",
     )
 
 
-def role_not_pingable() -> str:
-    return (
+def role_not_pingable(lang: Language) -> str:
+    return lang._(
         "Heads-up: that role isn't mentionable and I lack **Mention @everyone, @here, and All"
         " Roles**, so the ping won't notify anyone. Make the role mentionable in Server"
         " Settings → Roles, or give me that permission."
     )
 
 
-def lead_set(minutes: int) -> str:
+def lead_set(lang: Language, minutes: int) -> str:
     if minutes == 0:
-        return "No reminder before airings."
-    unit = "minute" if minutes == 1 else "minutes"
-    return f"I'll also post a reminder {minutes} {unit} before each airing."
+        return lang._("No reminder before airings.")
+    return lang.ngettext(
+        "I'll also post a reminder {count} minute before each airing.",
+        "I'll also post a reminder {count} minutes before each airing.",
+        minutes,
+    )
 
 
-def stopped(drama: Drama | None, count: int) -> str:
+def stopped(lang: Language, drama: Drama | None, count: int) -> str:
     if count == 0:
-        return "This server wasn't announcing that." if drama else "Nothing was being announced."
-    return f"Stopped announcing **{drama.title}**." if drama else "Stopped all announcements."
+        if drama:
+            return lang._("This server wasn't announcing that.")
+        return lang._("Nothing was being announced.")
+    if drama:
+        return lang._("Stopped announcing **{title}**.", title=drama.title)
+    return lang._("Stopped all announcements.")
 
 
 def render_status(
+    lang: Language,
     subscriptions: Sequence[Subscription],
     dramas: Mapping[str, Drama],
     settings: AnnounceSettings,
     next_at: datetime | None,
     retrying: Sequence[tuple[DeliveryKey, int, str | None]] = (),
 ) -> discord.Embed:
+    def title_of(slug: str) -> str:
+        return dramas[slug].title if slug in dramas else slug
+
     lines = [
-        f"**{dramas[s.drama_slug].title if s.drama_slug in dramas else s.drama_slug}**"
-        f" in <#{s.channel_id}>"
+        lang._(
+            "**{title}** in {channel}",
+            title=title_of(s.drama_slug),
+            channel=f"<#{s.channel_id}>",
+        )
         for s in subscriptions
-    ] or ["Nothing yet. Start with `/announce channel`."]
+    ] or [lang._("Nothing yet. Start with `/announce channel`.")]
     embed = discord.Embed(
-        title="Announcements in this server",
+        title=lang._("Announcements in this server"),
         description=clip("\n".join(lines), EMBED_DESCRIPTION_LIMIT),
         colour=ACCENT,
     )
-    embed.add_field(name="Ping", value=role_ping(settings.role_id) or "nobody")
+    embed.add_field(name=lang._("Ping"), value=role_ping(settings.role_id) or lang._("nobody"))
     embed.add_field(
-        name="Reminder",
-        value=f"{settings.lead_minutes} min before" if settings.lead_minutes else "off",
+        name=lang._("Reminder"),
+        value=lang._("{minutes} min before", minutes=lang.number(settings.lead_minutes))
+        if settings.lead_minutes
+        else lang.pgettext("setting", "off"),
     )
     embed.add_field(
-        name="Next announcement",
-        value=discord_timestamp(next_at, "R") if next_at else "none planned",
+        name=lang._("Next announcement"),
+        value=discord_timestamp(next_at, "R") if next_at else lang._("none planned"),
     )
     if retrying:
         pending = [
-            f"{dramas[k.drama_slug].title if k.drama_slug in dramas else k.drama_slug}"
-            f" episode {k.episode_number} ({k.kind.value}): "
-            + (f"{error}, try {attempts + 1}" if attempts else "being posted")
+            lang._(
+                "{title} episode {number} ({kind}): {state}",
+                title=title_of(k.drama_slug),
+                number=lang.number(k.episode_number),
+                kind=kind_word(lang, k.kind),
+                state=lang._("{error}, try {attempt}", error=error, attempt=attempts + 1)
+                if attempts
+                else lang._("being posted"),
+            )
             for k, attempts, error in retrying
         ]
         embed.add_field(
-            name="Retrying",
+            name=lang._("Retrying"),
             value=clip("\n".join(pending), EMBED_FIELD_VALUE_LIMIT),
             inline=False,
         )
@@ -269,7 +389,7 @@ def render_status(
             else ""
         )
         failure = clip(f"{settings.last_failure}{when}", EMBED_FIELD_VALUE_LIMIT)
-        embed.add_field(name="Last failure", value=failure, inline=False)
+        embed.add_field(name=lang._("Last failure"), value=failure, inline=False)
     return fit_embed(embed)
 
 
@@ -312,51 +432,69 @@ def delivery_failure(channel_id: int, reason: str) -> str:
     return f"{reason} in <#{channel_id}>"
 
 
-def nothing_to_test() -> str:
-    return "Set a channel first with `/announce channel`."
+def nothing_to_test(lang: Language) -> str:
+    return lang._("Set a channel first with `/announce channel`.")
 
 
-def test_posted(channel_id: int) -> str:
-    return f"Posted a sample announcement in <#{channel_id}>."
+def test_posted(lang: Language, channel_id: int) -> str:
+    return lang._("Posted a sample announcement in {channel}.", channel=f"<#{channel_id}>")
 
 
-def test_failed(channel_id: int, reason: str) -> str:
-    return f"I couldn't post in <#{channel_id}>: {reason}. Check my permissions there."
-
-
-def remind_on(drama: Drama) -> str:
-    return f"I'll DM you when each episode of **{drama.title}** airs. `/remind off` stops it."
-
-
-def remind_confirmation_dm(drama: Drama) -> str:
-    return (
-        f"Hi! I'll message you here when each episode of **{drama.title}** airs"
-        f" ({weekly_slot(drama.schedule)})."
+def test_failed(lang: Language, channel_id: int, reason: str) -> str:
+    # TRANSLATORS: {reason} is Discord's problem, in English, e.g. "missing Send Messages".
+    return lang._(
+        "I couldn't post in {channel}: {reason}. Check my permissions there.",
+        channel=f"<#{channel_id}>",
+        reason=reason,
     )
 
 
-def remind_off(drama: Drama, was_on: bool) -> str:
+def remind_on(lang: Language, drama: Drama) -> str:
+    return lang._(
+        "I'll DM you when each episode of **{title}** airs. `/remind off` stops it.",
+        title=drama.title,
+    )
+
+
+def remind_confirmation_dm(lang: Language, drama: Drama) -> str:
+    slot = render_weekly_slot(lang, drama.schedule)
+    if not slot:
+        return lang._(
+            "Hi! I'll message you here when each episode of **{title}** airs.", title=drama.title
+        )
+    return lang._(
+        "Hi! I'll message you here when each episode of **{title}** airs ({slot}).",
+        title=drama.title,
+        slot=slot,
+    )
+
+
+def remind_off(lang: Language, drama: Drama, was_on: bool) -> str:
     if not was_on:
-        return f"You had no reminder for **{drama.title}**."
-    return f"No more DMs for **{drama.title}**."
+        return lang._("You had no reminder for **{title}**.", title=drama.title)
+    return lang._("No more DMs for **{title}**.", title=drama.title)
 
 
-def dms_closed() -> str:
-    return (
+def dms_closed(lang: Language) -> str:
+    return lang._(
         "I can't send you direct messages: your privacy settings block DMs from this server."
         " Allow them, then run `/remind me` again."
     )
 
 
-def dms_were_closed() -> str:
-    return "Note: I stopped your reminders earlier because your DMs were closed."
+def dms_were_closed(lang: Language) -> str:
+    return lang._("Note: I stopped your reminders earlier because your DMs were closed.")
 
 
 def render_direct_reminder(
-    drama: Drama, episode: Episode, count: int, *, marker: str | None = None
+    lang: Language, drama: Drama, episode: Episode, count: int, *, marker: str | None = None
 ) -> str:
-    text = (
-        f"Episode {episode.number} of {count} of **{drama.title}** is out now on"
-        f" {drama.platform}! ({discord_timestamp(episode.airs_at, 'R')})"
+    text = lang._(
+        "Episode {number} of {count} of **{title}** is out now on {platform}! ({countdown})",
+        number=lang.number(episode.number),
+        count=lang.number(count),
+        title=drama.title,
+        platform=drama.platform,
+        countdown=discord_timestamp(episode.airs_at, "R"),
     )
     return f"{text}\n-# {marker}" if marker else text

@@ -13,7 +13,8 @@ from bot.domain.text import (
     EMBED_TITLE_LIMIT,
     clip,
 )
-from bot.ui.formatting import discord_timestamp, human_list
+from bot.i18n import Language
+from bot.ui.formatting import discord_timestamp
 
 ACCENT = discord.Colour(0x3498DB)
 FACTS_PER_PAGE = 5
@@ -21,19 +22,27 @@ MAX_RESULTS = 50
 FACT_IN_LIST_LIMIT = 600
 
 
-def _origin(fact: Fact) -> str:
+def _origin(lang: Language, fact: Fact) -> str:
     parts = [p for p in (fact.topic, fact.source) if p]
     if not fact.from_data_file and fact.added_by is not None:
-        added = f"added by <@{fact.added_by}>"
+        by = f"<@{fact.added_by}>"
         if fact.added_at is not None:
-            added += f" {discord_timestamp(fact.added_at, 'R')}"
+            added = lang._(
+                "added by {user} {ago}", user=by, ago=discord_timestamp(fact.added_at, "R")
+            )
+        else:
+            added = lang._("added by {user}", user=by)
         parts.append(added)
     return " · ".join(parts)
 
 
-def render_fact(fact: Fact, drama: Drama | None) -> discord.Embed:
-    title = f"{drama.title} fact #{fact.id}" if drama else f"Fact #{fact.id}"
-    origin = _origin(fact)
+def render_fact(lang: Language, fact: Fact, drama: Drama | None) -> discord.Embed:
+    number = f"#{fact.id}"
+    if drama:
+        title = lang._("{title} fact {number}", title=drama.title, number=number)
+    else:
+        title = lang._("Fact {number}", number=number)
+    origin = _origin(lang, fact)
     body = fact.text if not origin else f"{fact.text}\n\n*{origin}*"
     embed = discord.Embed(
         title=clip(title, EMBED_TITLE_LIMIT),
@@ -44,6 +53,7 @@ def render_fact(fact: Fact, drama: Drama | None) -> discord.Embed:
 
 
 def render_fact_pages(
+    lang: Language,
     facts: Sequence[Fact],
     total: int,
     query: str,
@@ -58,59 +68,79 @@ def render_fact_pages(
         lines = []
         for fact in chunk:
             drama = dramas.get(fact.drama_slug)
-            origin = _origin(fact)
+            origin = _origin(lang, fact)
             where = f" ({drama.title})" if drama and len(dramas) > 1 else ""
             line = f"**#{fact.id}**{where} {clip(fact.text, FACT_IN_LIST_LIMIT)}"
             lines.append(f"{line}\n*{origin}*" if origin else line)
         embed = discord.Embed(
-            title=clip(f"Facts matching “{query}”", EMBED_TITLE_LIMIT),
+            title=clip(lang._("Facts matching “{query}”", query=query), EMBED_TITLE_LIMIT),
             description=clip("\n\n".join(lines), EMBED_DESCRIPTION_LIMIT),
             colour=ACCENT,
         )
-        found = f"{total}+" if more else str(total)
-        shown = f"{len(facts)} best of {found}" if more or total > len(facts) else f"{total} found"
-        embed.set_footer(
-            text=clip(f"Page {page_number + 1}/{page_count} · {shown}", EMBED_FOOTER_LIMIT)
-        )
+        if more:
+            shown = lang._(
+                "{shown} best of {total}+",
+                shown=lang.number(len(facts)),
+                total=lang.number(total),
+            )
+        elif total > len(facts):
+            shown = lang._(
+                "{shown} best of {total}", shown=lang.number(len(facts)), total=lang.number(total)
+            )
+        else:
+            shown = lang.ngettext("{count} found", "{count} found", total)
+        page = lang._("Page {number}/{total}", number=page_number + 1, total=page_count)
+        embed.set_footer(text=clip(f"{page} · {shown}", EMBED_FOOTER_LIMIT))
         pages.append(embed)
     return pages
 
 
-def no_fact_found(query: str, suggestions: Sequence[str]) -> str:
-    text = f"No fact matches “{clip(query, 100)}”."
+def no_fact_found(lang: Language, query: str, suggestions: Sequence[str]) -> str:
+    text = lang._("No fact matches “{query}”.", query=clip(query, 100))
     if suggestions:
-        text += f" Did you mean {human_list([f'**{s}**' for s in suggestions], 'or')}?"
+        names = lang.human_list([f"**{s}**" for s in suggestions], "or")
+        text += " " + lang._("Did you mean {names}?", names=names)
     else:
-        text += " Try fewer or shorter words."
+        text += " " + lang._("Try fewer or shorter words.")
     return text
 
 
-def no_fact_for(drama: Drama, topic: str | None) -> str:
+def no_fact_for(lang: Language, drama: Drama, topic: str | None) -> str:
     if topic:
-        return f"No **{drama.title}** fact has the topic “{clip(topic, 40)}” yet."
-    return f"I don't know any **{drama.title}** fact yet. Admins can add one with `/fact add`."
-
-
-def fact_added(fact: Fact, drama: Drama) -> str:
-    return (
-        f"Added fact **#{fact.id}** to **{drama.title}** for this server."
-        f" Remove it with `/fact remove {fact.id}`."
+        return lang._(
+            "No **{title}** fact has the topic “{topic}” yet.",
+            title=drama.title,
+            topic=clip(topic, 40),
+        )
+    return lang._(
+        "I don't know any **{title}** fact yet. Admins can add one with `/fact add`.",
+        title=drama.title,
     )
 
 
-def fact_removed(fact_id: int) -> str:
-    return f"Removed fact **#{fact_id}**."
+def fact_added(lang: Language, fact: Fact, drama: Drama) -> str:
+    return lang._(
+        "Added fact **#{id}** to **{title}** for this server. Remove it with `/fact remove {id}`.",
+        id=fact.id,
+        title=drama.title,
+    )
 
 
-def fact_not_found(fact_id: int) -> str:
+def fact_removed(lang: Language, fact_id: int) -> str:
+    return lang._("Removed fact **#{id}**.", id=fact_id)
+
+
+def fact_not_found(lang: Language, fact_id: int) -> str:
     """Also the answer for another server's fact: its id tells nothing about it."""
-    return (
-        f"There is no fact **#{fact_id}** in this server. `/fact search` shows each fact's number."
+    return lang._(
+        "There is no fact **#{id}** in this server. `/fact search` shows each fact's number.",
+        id=fact_id,
     )
 
 
-def fact_from_data_file(fact_id: int) -> str:
-    return (
-        f"Fact **#{fact_id}** comes from the bot's drama data file, so removing it here would"
-        " not last: it comes back on the next import. Ask the bot's operator to edit the file."
+def fact_from_data_file(lang: Language, fact_id: int) -> str:
+    return lang._(
+        "Fact **#{id}** comes from the bot's drama data file, so removing it here would"
+        " not last: it comes back on the next import. Ask the bot's operator to edit the file.",
+        id=fact_id,
     )

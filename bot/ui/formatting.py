@@ -54,9 +54,14 @@ def fit_embed(embed: discord.Embed) -> discord.Embed:
 
 
 def line_pages(
-    title: str, lines: Sequence[str], per_page: int, colour: discord.Colour
+    title: str,
+    lines: Sequence[str],
+    per_page: int,
+    colour: discord.Colour,
+    page_label: str = "Page {number}/{total}",
 ) -> list[discord.Embed]:
-    """One embed per ``per_page`` lines, each saying which page it is when there are several."""
+    """One embed per ``per_page`` lines, each saying which page it is when there are several
+    (``page_label``, translated by the caller, with ``{number}`` and ``{total}``)."""
     chunks = [lines[i : i + per_page] for i in range(0, len(lines), per_page)] or [[]]
     pages = []
     for number, chunk in enumerate(chunks, 1):
@@ -66,6 +71,6 @@ def line_pages(
             colour=colour,
         )
         if len(chunks) > 1:
-            page.set_footer(text=f"Page {number}/{len(chunks)}")
+            page.set_footer(text=page_label.format(number=number, total=len(chunks)))
         pages.append(page)
     return pages

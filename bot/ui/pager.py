@@ -19,13 +19,20 @@ from typing import Any
 
 import discord
 
+from bot.i18n import Language
 from bot.ui.replies import respond
 
 log = logging.getLogger(__name__)
 
 PAGE_LIFETIME_SECONDS = 600.0
-NOT_YOURS = "This isn't your list. Run the command yourself to get your own."
-EXPIRED = "This list has expired. Run the command again for a fresh one."
+
+
+def not_yours(lang: Language) -> str:
+    return lang._("This isn't your list. Run the command yourself to get your own.")
+
+
+def expired(lang: Language) -> str:
+    return lang._("This list has expired. Run the command again for a fresh one.")
 
 
 @dataclass
@@ -35,6 +42,9 @@ class PageSession:
     index: int = 0
     interaction: discord.Interaction | None = None
     expiry: asyncio.TimerHandle | None = field(default=None, repr=False)
+    # The buttons' labels, in the asker's language.
+    previous_label: str = "Previous"
+    next_label: str = "Next"
 
 
 class PagerRegistry:
@@ -52,6 +62,7 @@ class PagerRegistry:
         self,
         interaction: discord.Interaction,
         pages: Sequence[discord.Embed],
+        lang: Language,
         *,
         ephemeral: bool = False,
     ) -> None:
@@ -60,7 +71,13 @@ class PagerRegistry:
             await respond(interaction, embed=pages[0], ephemeral=ephemeral)
             return
         session_id = secrets.token_hex(8)
-        session = PageSession(owner_id=interaction.user.id, pages=pages, interaction=interaction)
+        session = PageSession(
+            owner_id=interaction.user.id,
+            pages=pages,
+            interaction=interaction,
+            previous_label=lang.pgettext("page button", "Previous"),
+            next_label=lang.pgettext("page button", "Next"),
+        )
         self._sessions[session_id] = session
         try:
             await respond(
@@ -109,8 +126,9 @@ def page_buttons(
 ) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     last = len(session.pages) - 1
-    view.add_item(PageButton(session_id, "prev", disabled or session.index == 0))
-    view.add_item(PageButton(session_id, "next", disabled or session.index == last))
+    first, final = disabled or session.index == 0, disabled or session.index == last
+    view.add_item(PageButton(session_id, "prev", first, session.previous_label))
+    view.add_item(PageButton(session_id, "next", final, session.next_label))
     return view
 
 
@@ -118,8 +136,11 @@ class PageButton(
     discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
     template=r"pager:(?P<session>[0-9a-f]{16}):(?P<step>prev|next)",
 ):
-    def __init__(self, session_id: str, step: str, disabled: bool = False) -> None:
-        label = "Previous" if step == "prev" else "Next"
+    def __init__(
+        self, session_id: str, step: str, disabled: bool = False, label: str | None = None
+    ) -> None:
+        # Rebuilt from a click's custom_id the label does not matter: the edit sends new ones.
+        label = label or ("Previous" if step == "prev" else "Next")
         super().__init__(
             discord.ui.Button(
                 label=label,
@@ -145,11 +166,12 @@ class PageButton(
         client: Any = interaction.client
         registry: PagerRegistry = client.pagers
         session = registry.get(self.session_id)
+        lang: Language = client.catalogues.language(interaction.locale.value)
         if session is None:
-            await interaction.response.send_message(EXPIRED, ephemeral=True)
+            await interaction.response.send_message(expired(lang), ephemeral=True)
             return
         if interaction.user.id != session.owner_id:
-            await interaction.response.send_message(NOT_YOURS, ephemeral=True)
+            await interaction.response.send_message(not_yours(lang), ephemeral=True)
             return
         step = 1 if self.step == "next" else -1
         session.index = max(0, min(len(session.pages) - 1, session.index + step))

@@ -169,7 +169,7 @@ async def test_a_fan_with_closed_dms_is_told_and_not_subscribed(
     shy = emulator.add_user("shy", guild=fans.guild, dms_closed=True)
     reply = await emulator.slash(shy, "/remind me", drama="soon")
     assert reply.ephemeral and "can't send you direct messages" in (reply.content or "")
-    assert await runner.bot.store.announcements.reminder_users("soon") == []
+    assert await runner.bot.store.announcements.reminder_users("soon") == {}
 
 
 async def test_announce_channel_checks_the_bot_can_post_there(
@@ -236,7 +236,7 @@ async def test_a_fan_whose_dms_close_later_is_unsubscribed_and_told_once(
     bot = runner.bot
 
     async def unsubscribed() -> bool:
-        return await bot.store.announcements.reminder_users("soon") == []
+        return await bot.store.announcements.reminder_users("soon") == {}
 
     await eventually(unsubscribed)
 

@@ -452,6 +452,8 @@ class DiscordEmulator:
         channel: Channel | None,
         data: dict[str, Any],
         message: Message | None = None,
+        locale: str | None = None,
+        guild_locale: str | None = None,
     ) -> Interaction:
         channel = channel or self._default_channel(user)
         inter = Interaction(
@@ -464,6 +466,8 @@ class DiscordEmulator:
             data,
             deadline=time.monotonic() + self.interaction_deadline,
             source_message_id=message.id if message else None,
+            locale=locale or user.locale,
+            guild_locale=guild_locale,
         )
         self.world.interactions[inter.id] = inter
         self.by_token[inter.token] = inter
@@ -491,6 +495,8 @@ class DiscordEmulator:
         in_channel: Channel | None = None,
         timeout: float | None = None,
         bypass_client: bool = False,
+        locale: str | None = None,
+        guild_locale: str | None = None,
         **options: Any,
     ) -> Reply:
         """Run ``/command [group] [sub]`` with options, as ``user`` would in ``in_channel``.
@@ -500,6 +506,10 @@ class DiscordEmulator:
         refuses a command hidden from the member by ``default_member_permissions`` and option
         values outside their bounds; ``bypass_client=True`` sends it anyway (a server's
         permission override, or a client that does not check).
+
+        ``locale`` is the language of the user's client (default ``user.locale``),
+        ``guild_locale`` the server's (default its ``preferred_locale``); like Discord, the
+        interaction carries the default (English) names whatever the language.
         """
         channel = in_channel or self._default_channel(user)
         if not bypass_client:
@@ -507,7 +517,9 @@ class DiscordEmulator:
         data = build_command_data(
             self, path, channel.guild_id, options, client_checks=not bypass_client
         )
-        inter = await self._interact(user, 2, channel, data)
+        inter = await self._interact(
+            user, 2, channel, data, locale=locale, guild_locale=guild_locale
+        )
         return await Reply(self, inter).wait(timeout or self.interaction_deadline + 2)
 
     async def say(self, user: User, channel: Channel, content: str) -> Message:
@@ -542,6 +554,8 @@ class DiscordEmulator:
         in_channel: Channel | None = None,
         focused: str | None = None,
         timeout: float | None = None,
+        locale: str | None = None,
+        guild_locale: str | None = None,
         **options: Any,
     ) -> list[dict[str, Any]]:
         """The choices the bot offers while ``user`` types; ``focused`` defaults to the last."""
@@ -549,7 +563,9 @@ class DiscordEmulator:
         focused = focused or (list(options)[-1] if options else None)
         data = build_command_data(self, path, channel.guild_id, options, focused=focused)
         data["type"] = 1
-        inter = await self._interact(user, 4, channel, data)
+        inter = await self._interact(
+            user, 4, channel, data, locale=locale, guild_locale=guild_locale
+        )
         reply = await Reply(self, inter).wait(timeout or self.interaction_deadline + 2)
         if reply.failed:
             raise AssertionError(f"autocomplete failed: {reply.failed}")
@@ -564,6 +580,7 @@ class DiscordEmulator:
         custom_id: str | None = None,
         timeout: float | None = None,
         stale: bool = False,
+        locale: str | None = None,
     ) -> Reply:
         """Press the button labelled ``label`` (or with ``custom_id``) on ``message``.
 
@@ -576,7 +593,7 @@ class DiscordEmulator:
             check_clickable(self, message, button, user)
         channel = self.world.channels[message.channel_id]
         data = {"custom_id": button["custom_id"], "component_type": button.get("type", 2)}
-        inter = await self._interact(user, 3, channel, data, message=message)
+        inter = await self._interact(user, 3, channel, data, message=message, locale=locale)
         return await Reply(self, inter).wait(timeout or self.interaction_deadline + 2)
 
     async def submit_modal(

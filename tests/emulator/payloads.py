@@ -42,7 +42,7 @@ def guild_payload(emu: DiscordEmulator, guild: Guild, full: bool = True) -> dict
         "banner": None,
         "premium_tier": 0,
         "premium_subscription_count": 0,
-        "preferred_locale": "en-US",
+        "preferred_locale": guild.preferred_locale,
         "public_updates_channel_id": None,
         "nsfw_level": 0,
         "premium_progress_bar_enabled": False,
@@ -138,7 +138,7 @@ def interaction_payload(
         "channel_id": str(channel.id),
         "token": inter.token,
         "version": 1,
-        "locale": "en-US",
+        "locale": inter.locale,
         "entitlements": [],
         "attachment_size_limit": 10 * 1024 * 1024,
     }
@@ -160,11 +160,11 @@ def interaction_payload(
     data.update(
         {
             "guild_id": str(guild.id),
-            "guild": {"id": str(guild.id), "locale": "en-US", "features": []},
+            "guild": {"id": str(guild.id), "locale": guild.preferred_locale, "features": []},
             "channel": {**channel.to_dict(), "permissions": str(perms)},
             "member": guild.members[user.id].to_dict(world.users, permissions=perms),
             "app_permissions": str(world.permissions(guild, emu.bot.id, channel)),
-            "guild_locale": "en-US",
+            "guild_locale": inter.guild_locale or guild.preferred_locale,
             "context": 0,
             "authorizing_integration_owners": {"0": str(guild.id)},
         }

@@ -65,6 +65,7 @@ class User:
     name: str
     bot: bool = False
     dms_closed: bool = False
+    locale: str = "en-US"  # the language of the user's Discord client (interaction.locale)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -202,6 +203,8 @@ class Guild:
     roles: dict[int, Role] = field(default_factory=dict)
     channels: dict[int, Channel] = field(default_factory=dict)
     members: dict[int, Member] = field(default_factory=dict)
+    # A Community server's language (guild_locale); Discord says en-US for every other one.
+    preferred_locale: str = "en-US"
 
     @property
     def everyone(self) -> Role:
@@ -308,6 +311,8 @@ class Interaction:
     original_id: int | None = None
     followup_ids: list[int] = field(default_factory=list)
     source_message_id: int | None = None
+    locale: str = "en-US"
+    guild_locale: str | None = None
     rejections: list[Any] = field(default_factory=list)  # DiscordErrors its responses got
     changed: asyncio.Event = field(default_factory=asyncio.Event)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import discord
 
 from bot.domain.text import EMBED_TOTAL_LIMIT
+from bot.i18n import Catalogues
 from bot.ui.about import format_duration
 from bot.ui.formatting import fit_embed, human_list, permission_labels
 
@@ -32,9 +33,16 @@ def test_lists_and_permission_names_read_naturally() -> None:
 
 
 def test_durations_read_in_the_two_largest_useful_units() -> None:
-    assert format_duration(0) == "0m 0s"
-    assert format_duration(59.9) == "0m 59s"
-    assert format_duration(61) == "1m 1s"
-    assert format_duration(3 * 3600 + 5 * 60 + 7) == "3h 5m"
-    assert format_duration(2 * 86400 + 4 * 3600 + 5 * 60 + 7) == "2d 4h 5m"
-    assert format_duration(-5) == "0m 0s"  # a clock step never shows a negative uptime
+    english = Catalogues({}).english()
+    assert format_duration(english, 0) == "0m 0s"
+    assert format_duration(english, 59.9) == "0m 59s"
+    assert format_duration(english, 61) == "1m 1s"
+    assert format_duration(english, 3 * 3600 + 5 * 60 + 7) == "3h 5m"
+    assert format_duration(english, 2 * 86400 + 4 * 3600 + 5 * 60 + 7) == "2d 4h 5m"
+    assert format_duration(english, -5) == "0m 0s"  # a clock step never shows a negative uptime
+
+
+def test_durations_in_indonesian_and_korean() -> None:
+    catalogues = Catalogues.load()
+    assert format_duration(catalogues.language("id"), 3 * 3600 + 5 * 60) == "3 jam 5 menit"
+    assert format_duration(catalogues.language("ko"), 5 * 60 + 6) == "5분 6초"
