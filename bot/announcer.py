@@ -19,13 +19,14 @@ import contextlib
 import logging
 import random
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.catalogue import Catalogue
 from bot.discord_pacing import bulk_requests
 from bot.domain.announcements import (
+    AnnounceFailure,
     AnnouncementKind,
     Claim,
     DeliveryKey,
@@ -35,6 +36,7 @@ from bot.domain.announcements import (
     Owed,
     PlannedJob,
     Subscription,
+    Trouble,
     catch_up,
     delivery_marker,
     job_still_due,
@@ -51,10 +53,6 @@ from bot.store.announcements import AnnouncementStore, StoreBusy
 from bot.ui.announcements import (
     Lateness,
     announcement_mentions,
-    channel_deleted,
-    delivery_failure,
-    failure_reason,
-    gave_up,
     render_airing,
     render_direct_reminder,
     render_reminder,
@@ -422,7 +420,7 @@ class Announcer:
                 return
             if failure.problem is Problem.DELETED:  # posted, then removed in the server
                 log.info("%s: the earlier post was deleted; not posting again", delivery.key)
-                error_text = failure_reason(failure)
+                error_text = str(failure)
                 await self._settle(delivery, DeliveryState.SENT, deadline_at, error=error_text)
                 return
             if failure.kind is FailureKind.PERMANENT:
@@ -489,7 +487,9 @@ class Announcer:
     async def _record_attempt(self, delivery: Delivery, failure: DeliveryFailed) -> None:
         # Only what /announce status shows meanwhile: a busy database does not stop the retry.
         with contextlib.suppress(StoreBusy):
-            await self._store.record_attempt(delivery.key, failure_reason(failure))
+            await self._store.record_attempt(
+                delivery.key, AnnounceFailure.of(failure, delivery.to.channel_id)
+            )
 
     async def _settle(
         self,
@@ -535,9 +535,12 @@ class Announcer:
         window_closed: bool = False,
     ) -> None:
         key, to = delivery.key, delivery.to
-        reason = failure_reason(failure)
-        if window_closed:
-            reason = gave_up(reason, attempts)
+        record = replace(
+            AnnounceFailure.of(failure, to.channel_id),
+            attempts=attempts,
+            window_closed=window_closed,
+        )
+        reason = f"{failure}" + (f"; gave up after {attempts} tries" if window_closed else "")
         log.warning("%s to %s failed for good: %s", _describe(key), to, reason)
         self._metrics.announcements_failed.inc()
         await self._settle(delivery, DeliveryState.FAILED, deadline_at, error=reason)
@@ -552,11 +555,10 @@ class Announcer:
                 ended = await self._store.end_in_channel(to.channel_id)
                 titles = [self._catalogue.snapshot.title_of(s.drama_slug) for s in ended]
                 if titles:
-                    await self._store.record_failure(to.guild_id, channel_deleted(titles), now_at)
+                    gone = AnnounceFailure(Trouble.CHANNEL_DELETED, dramas=tuple(titles))
+                    await self._store.record_failure(to.guild_id, gone, now_at)
                 return
-            await self._store.record_failure(
-                to.guild_id, delivery_failure(to.channel_id, reason), now_at
-            )
+            await self._store.record_failure(to.guild_id, record, now_at)
         except StoreBusy as busy:
             log.warning("could not record the failure of %s: %s", key, busy)
 

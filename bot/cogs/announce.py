@@ -12,18 +12,16 @@ from discord.ext import commands
 from bot.client import FanBot
 from bot.cogs.drama_option import drama_autocomplete, resolve_drama
 from bot.cogs.permissions import ANNOUNCING_PERMISSIONS, missing_to_post
-from bot.domain.announcements import next_announcement
+from bot.domain.announcements import AnnounceFailure, Trouble, next_announcement
 from bot.domain.delivery import DeliveryFailed
 from bot.messenger import Destination
 from bot.ui.announcements import (
-    channel_deleted,
-    failure_reason,
     lead_set,
     missing_permissions,
     nothing_to_test,
     now_announcing,
+    problem_words,
     render_status,
-    role_deleted,
     role_not_pingable,
     role_refused,
     role_set,
@@ -191,7 +189,8 @@ class Announce(
             await self.bot.announcer.post_test(to, drama, first.role_id)
         except DeliveryFailed as error:
             await interaction.followup.send(
-                test_failed(lang, first.channel_id, failure_reason(error)), ephemeral=True
+                test_failed(lang, first.channel_id, problem_words(lang, error.problem)),
+                ephemeral=True,
             )
             return
         await interaction.followup.send(test_posted(lang, first.channel_id), ephemeral=True)
@@ -229,7 +228,8 @@ class Announce(
         if not ended:
             return
         titles = [self.bot.catalogue.snapshot.title_of(s.drama_slug) for s in ended]
-        await store.record_failure(channel.guild.id, channel_deleted(titles), self.bot.clock.now())
+        gone = AnnounceFailure(Trouble.CHANNEL_DELETED, dramas=tuple(titles))
+        await store.record_failure(channel.guild.id, gone, self.bot.clock.now())
         log.info("channel %s deleted in guild %s: ended %s", channel.id, channel.guild.id, titles)
         await self.bot.airing.replan()
 
@@ -240,7 +240,8 @@ class Announce(
     async def _forget_role(self, guild_id: int, role_id: int) -> None:
         store = self.bot.store.announcements
         if await store.clear_role(guild_id, role_id, self.bot.clock.now()):
-            await store.record_failure(guild_id, role_deleted(), self.bot.clock.now())
+            gone = AnnounceFailure(Trouble.ROLE_DELETED)
+            await store.record_failure(guild_id, gone, self.bot.clock.now())
             log.info("announcement role %s deleted in guild %s", role_id, guild_id)
 
 

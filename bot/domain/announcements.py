@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from bot.domain.delivery import DeliveryFailed, Problem
 from bot.domain.models import Episode
 from bot.domain.schedule import require_utc
 
@@ -31,13 +32,43 @@ class DeliveryState(StrEnum):
     MISSED = "missed"  # the bot was down past the catch-up window
 
 
+class Trouble(StrEnum):
+    """What went wrong with a server's announcements, as /announce status tells it."""
+
+    POST = "post"  # a post failed (``problem`` says why)
+    CHANNEL_DELETED = "channel deleted"  # its subscriptions there ended (``dramas``)
+    ROLE_DELETED = "role deleted"  # the announcement role is gone: no ping
+    LEGACY = "legacy"  # recorded as English text by an older version (``text``)
+
+
+@dataclass(frozen=True)
+class AnnounceFailure:
+    """A failure kept as data, so each admin reads it in their own language."""
+
+    trouble: Trouble
+    problem: Problem | None = None
+    status: int | None = None
+    detail: str = ""
+    channel_id: int | None = None
+    attempts: int = 0  # how many tries, when the post was given up
+    window_closed: bool = False
+    dramas: tuple[str, ...] = ()  # titles
+    text: str = ""
+
+    @classmethod
+    def of(cls, failure: DeliveryFailed, channel_id: int | None = None) -> AnnounceFailure:
+        return cls(
+            Trouble.POST, failure.problem, failure.status, failure.detail[:300], channel_id
+        )
+
+
 @dataclass(frozen=True)
 class AnnounceSettings:
     """A server's announcement choices, and what last went wrong."""
 
     role_id: int | None = None
     lead_minutes: int = 0
-    last_failure: str | None = None
+    last_failure: AnnounceFailure | None = None
     last_failure_at: datetime | None = None
 
 

@@ -6,6 +6,7 @@ The delivery log is what makes every post happen once: a sender first *claims* i
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
@@ -14,6 +15,7 @@ from datetime import datetime
 import aiosqlite
 
 from bot.domain.announcements import (
+    AnnounceFailure,
     AnnouncementKind,
     AnnounceSettings,
     Claim,
@@ -21,7 +23,9 @@ from bot.domain.announcements import (
     DeliveryState,
     ReminderSubscription,
     Subscription,
+    Trouble,
 )
+from bot.domain.delivery import Problem
 from bot.store.database import Database, StoreError, instant_from_db, instant_to_db
 
 
@@ -97,12 +101,15 @@ class AnnouncementStore:
         return AnnounceSettings(
             role_id=row["announce_role_id"],
             lead_minutes=row["announce_lead_minutes"] or 0,
-            last_failure=row["last_failure"],
+            last_failure=_failure_from_db(row["last_failure"]),
             last_failure_at=None if failed_at is None else instant_from_db(failed_at),
         )
 
-    async def record_failure(self, guild_id: int, text: str | None, now_at: datetime) -> None:
+    async def record_failure(
+        self, guild_id: int, failure: AnnounceFailure | None, now_at: datetime
+    ) -> None:
         """The last failure shown by /announce status (None clears it)."""
+        text = None if failure is None else _failure_to_db(failure)
         async with self._writing() as conn:
             await conn.execute(
                 "INSERT INTO guild_settings (guild_id, last_failure, last_failure_at, updated_at)"
@@ -290,14 +297,14 @@ class AnnouncementStore:
             )
             return cursor.rowcount == 1
 
-    async def record_attempt(self, key: DeliveryKey, error: str) -> int:
+    async def record_attempt(self, key: DeliveryKey, failure: AnnounceFailure) -> int:
         """A transient failure of this process's claim; returns the attempts so far."""
         async with self._writing() as conn:
             cursor = await conn.execute(
                 "UPDATE deliveries SET attempts = attempts + 1, last_error = ?"
                 " WHERE target_id = ? AND drama_slug = ? AND episode_number = ? AND kind = ?"
                 " AND variant = ? AND state = 'claimed' AND claimed_by = ? RETURNING attempts",
-                (error, *_key_values(key), self._run_id),
+                (_failure_to_db(failure), *_key_values(key), self._run_id),
             )
             row = await cursor.fetchone()
             return 0 if row is None else int(row[0])
@@ -370,7 +377,9 @@ class AnnouncementStore:
         )
         return [_key(r) for r in rows]
 
-    async def in_flight(self, guild_id: int) -> list[tuple[DeliveryKey, int, str | None]]:
+    async def in_flight(
+        self, guild_id: int
+    ) -> list[tuple[DeliveryKey, int, AnnounceFailure | None]]:
         """This server's deliveries not settled yet: key, attempts and the last error."""
         rows = await self._db.fetch_all(
             "SELECT * FROM deliveries WHERE state = 'claimed' AND target_id = ?"
@@ -379,7 +388,7 @@ class AnnouncementStore:
             " ORDER BY claimed_at",
             (guild_id, self._run_id),
         )
-        return [(_key(r), r["attempts"], r["last_error"]) for r in rows]
+        return [(_key(r), r["attempts"], _failure_from_db(r["last_error"])) for r in rows]
 
     async def deliveries(
         self, key_kind: AnnouncementKind | None = None
@@ -404,3 +413,38 @@ def _key(row: sqlite3.Row) -> DeliveryKey:
         AnnouncementKind(row["kind"]),
         row["variant"],
     )
+
+
+def _failure_to_db(failure: AnnounceFailure) -> str:
+    data = {
+        "trouble": failure.trouble.value,
+        "problem": failure.problem.value if failure.problem else None,
+        "status": failure.status,
+        "detail": failure.detail,
+        "channel_id": failure.channel_id,
+        "attempts": failure.attempts,
+        "window_closed": failure.window_closed,
+        "dramas": list(failure.dramas),
+    }
+    return json.dumps(data, ensure_ascii=False)
+
+
+def _failure_from_db(text: str | None) -> AnnounceFailure | None:
+    """JSON as written since failures are data; older rows hold English text."""
+    if text is None:
+        return None
+    try:
+        data = json.loads(text)
+        problem = data.get("problem")
+        return AnnounceFailure(
+            Trouble(data["trouble"]),
+            None if problem is None else Problem(problem),
+            data.get("status"),
+            data.get("detail") or "",
+            data.get("channel_id"),
+            int(data.get("attempts") or 0),
+            bool(data.get("window_closed")),
+            tuple(data.get("dramas") or ()),
+        )
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return AnnounceFailure(Trouble.LEGACY, text=text)

@@ -8,19 +8,21 @@ server's :class:`Language`; answers take the fan's. The failure reasons stored f
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import discord
 
 from bot.domain.announcements import (
+    AnnounceFailure,
     AnnouncementKind,
     AnnounceSettings,
     DeliveryKey,
     LateReason,
     Subscription,
+    Trouble,
 )
-from bot.domain.delivery import DeliveryFailed, Problem
+from bot.domain.delivery import Problem
 from bot.domain.models import AiringStatus, Drama, Episode
 from bot.domain.schedule import episode_status, local_time
 from bot.domain.text import (
@@ -335,7 +337,7 @@ def render_status(
     dramas: Mapping[str, Drama],
     settings: AnnounceSettings,
     next_at: datetime | None,
-    retrying: Sequence[tuple[DeliveryKey, int, str | None]] = (),
+    retrying: Sequence[tuple[DeliveryKey, int, AnnounceFailure | None]] = (),
 ) -> discord.Embed:
     def title_of(slug: str) -> str:
         return dramas[slug].title if slug in dramas else slug
@@ -371,8 +373,12 @@ def render_status(
                 title=title_of(k.drama_slug),
                 number=lang.number(k.episode_number),
                 kind=kind_word(lang, k.kind),
-                state=lang._("{error}, try {attempt}", error=error, attempt=attempts + 1)
-                if attempts
+                state=lang._(
+                    "{error}, try {attempt}",
+                    error=render_failure(lang, replace(error, channel_id=None)),
+                    attempt=attempts + 1,
+                )
+                if attempts and error is not None
                 else lang._("being posted"),
             )
             for k, attempts, error in retrying
@@ -388,48 +394,56 @@ def render_status(
             if settings.last_failure_at
             else ""
         )
-        failure = clip(f"{settings.last_failure}{when}", EMBED_FIELD_VALUE_LIMIT)
+        failure = clip(
+            f"{render_failure(lang, settings.last_failure)}{when}", EMBED_FIELD_VALUE_LIMIT
+        )
         embed.add_field(name=lang._("Last failure"), value=failure, inline=False)
     return fit_embed(embed)
 
 
-PROBLEM_WORDS = {
-    Problem.NO_PERMISSION: "missing Send Messages or Embed Links",
-    Problem.CHANNEL_GONE: "the channel was deleted",
-    Problem.DMS_CLOSED: "the fan's DMs are closed",
-    Problem.DISCORD_ERROR: "Discord kept failing",
-    Problem.RATE_LIMITED: "Discord kept rate-limiting me",
-    Problem.UNREACHABLE: "Discord could not be reached",
-    Problem.DATABASE_BUSY: "my database was busy",
-    Problem.REJECTED: "Discord refused the message",
-    Problem.DELETED: "the post was deleted",
-}
+def problem_words(lang: Language, problem: Problem) -> str:
+    """Why a post failed, in words an admin can act on."""
+    words = {
+        Problem.NO_PERMISSION: lang._("missing Send Messages or Embed Links"),
+        Problem.CHANNEL_GONE: lang._("the channel was deleted"),
+        Problem.DMS_CLOSED: lang._("the fan's DMs are closed"),
+        Problem.DISCORD_ERROR: lang._("Discord kept failing"),
+        Problem.RATE_LIMITED: lang._("Discord kept rate-limiting me"),
+        Problem.UNREACHABLE: lang._("Discord could not be reached"),
+        Problem.DATABASE_BUSY: lang._("my database was busy"),
+        Problem.REJECTED: lang._("Discord refused the message"),
+        Problem.DELETED: lang._("the post was deleted"),
+    }
+    return words[problem]
 
 
-def failure_reason(failure: DeliveryFailed) -> str:
-    """What an admin should read in /announce status about a failed post."""
-    words = PROBLEM_WORDS[failure.problem]
-    status = f"{failure.status}: " if failure.status else ""
-    if failure.problem in (Problem.NO_PERMISSION, Problem.CHANNEL_GONE, Problem.DMS_CLOSED):
-        return words
-    return f"{words} ({clip(status + (failure.detail or 'no detail'), 200)})"
-
-
-def gave_up(reason: str, attempts: int) -> str:
-    tries = "try" if attempts == 1 else "tries"
-    return f"{reason}; gave up after {attempts} {tries} when the catch-up window closed"
-
-
-def channel_deleted(drama_titles: Sequence[str]) -> str:
-    return f"the channel was deleted; stopped announcing {', '.join(drama_titles)}"
-
-
-def role_deleted() -> str:
-    return "the announcement role was deleted; announcements ping nobody now"
-
-
-def delivery_failure(channel_id: int, reason: str) -> str:
-    return f"{reason} in <#{channel_id}>"
+def render_failure(lang: Language, failure: AnnounceFailure) -> str:
+    """What /announce status says went wrong (kept as data, so in the reader's language)."""
+    if failure.trouble is Trouble.LEGACY:
+        return failure.text
+    if failure.trouble is Trouble.CHANNEL_DELETED:
+        return lang._(
+            "the channel was deleted; stopped announcing {dramas}",
+            dramas=lang.human_list(failure.dramas),
+        )
+    if failure.trouble is Trouble.ROLE_DELETED:
+        return lang._("the announcement role was deleted; announcements ping nobody now")
+    assert failure.problem is not None
+    reason = problem_words(lang, failure.problem)
+    quiet = (Problem.NO_PERMISSION, Problem.CHANNEL_GONE, Problem.DMS_CLOSED)
+    if failure.problem not in quiet:
+        status = f"{failure.status}: " if failure.status else ""
+        reason += f" ({clip(status + (failure.detail or '-'), 200)})"
+    if failure.window_closed:
+        reason = lang.ngettext(
+            "{reason}; gave up after {count} try when the catch-up window closed",
+            "{reason}; gave up after {count} tries when the catch-up window closed",
+            failure.attempts,
+            reason=reason,
+        )
+    if failure.channel_id is not None:
+        reason = lang._("{reason} in {channel}", reason=reason, channel=f"<#{failure.channel_id}>")
+    return reason
 
 
 def nothing_to_test(lang: Language) -> str:

@@ -19,13 +19,16 @@ from bot.catalogue import Catalogue
 from bot.data.importer import import_files
 from bot.domain.announcements import AnnouncementKind, Claim, DeliveryKey, DeliveryState
 from bot.domain.delivery import DeliveryFailed, Problem, RetryPolicy
+from bot.i18n import Catalogues
 from bot.messenger import Destination, OutgoingPost
 from bot.store import Store
+from bot.ui.announcements import render_failure
 from tests.e2e.airing import soon_drama
 
 GUILD, CHANNEL = 1001, 2002
 AIRS_AT = datetime(2026, 12, 2, 7, 0, tzinfo=UTC)
 KEY = DeliveryKey(GUILD, "soon", 1, AnnouncementKind.AIRING)
+CATALOGUES = Catalogues.load()
 
 
 @dataclass
@@ -82,6 +85,13 @@ async def announcer(
         catchup_window=timedelta(minutes=window_minutes),
         retry=RetryPolicy(base_seconds=0.01, cap_seconds=0.02),
     )
+
+
+async def last_failure(store: Store, language: str | None = None) -> str:
+    """What /announce status shows as the last failure, in that language."""
+    failure = (await store.announcements.settings(GUILD)).last_failure
+    assert failure is not None
+    return render_failure(CATALOGUES.language(language), failure)
 
 
 def description(messenger: RecordingMessenger) -> str:
@@ -149,7 +159,7 @@ async def test_retries_give_up_when_the_catch_up_window_closes(store: Store) -> 
 
     assert messenger.posts == []
     assert await store.announcements.deliveries() == [(KEY, DeliveryState.FAILED, None)]
-    failure = (await store.announcements.settings(GUILD)).last_failure or ""
+    failure = await last_failure(store)
     assert "Discord kept failing" in failure and "gave up after 1 try" in failure
 
 
@@ -160,8 +170,19 @@ async def test_missing_permissions_fail_at_once_and_show_in_the_status(store: St
     await bot.catch_up(at_start=True)
 
     assert await store.announcements.deliveries() == [(KEY, DeliveryState.FAILED, None)]
-    settings = await store.announcements.settings(GUILD)
-    assert settings.last_failure == f"missing Send Messages or Embed Links in <#{CHANNEL}>"
+    assert await last_failure(store) == f"missing Send Messages or Embed Links in <#{CHANNEL}>"
+
+
+async def test_a_failure_is_kept_as_data_and_read_in_each_admins_language(
+    store: Store,
+) -> None:
+    messenger = RecordingMessenger(failures=[Problem.NO_PERMISSION])
+    bot = await announcer(store, messenger, AIRS_AT)
+
+    await bot.catch_up(at_start=True)
+
+    assert await last_failure(store, "en-US") != await last_failure(store, "id")
+    assert f"<#{CHANNEL}>" in await last_failure(store, "ko")
 
 
 async def test_a_deleted_channel_ends_what_was_announced_there(store: Store) -> None:
@@ -171,8 +192,7 @@ async def test_a_deleted_channel_ends_what_was_announced_there(store: Store) -> 
     await bot.catch_up(at_start=True)
 
     assert await store.announcements.subscriptions() == []
-    settings = await store.announcements.settings(GUILD)
-    assert settings.last_failure == "the channel was deleted; stopped announcing Soon Drama"
+    assert await last_failure(store) == "the channel was deleted; stopped announcing Soon Drama"
 
 
 async def test_a_claim_left_by_a_gone_process_is_settled_by_the_post_found_in_the_channel(

@@ -13,13 +13,22 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain.announcements import AnnouncementKind, Claim, DeliveryKey, DeliveryState
+from bot.domain.announcements import (
+    AnnounceFailure,
+    AnnouncementKind,
+    Claim,
+    DeliveryKey,
+    DeliveryState,
+    Trouble,
+)
+from bot.domain.delivery import Problem
 from bot.store import Store
 from bot.store.announcements import StoreBusy
 
 NOW = datetime(2026, 12, 3, 7, tzinfo=UTC)
 KEY = DeliveryKey(1001, "soundtrack-1", 2, AnnouncementKind.AIRING)
 DM = DeliveryKey(77, "soundtrack-1", 2, AnnouncementKind.DIRECT)
+TROUBLE = AnnounceFailure(Trouble.POST, Problem.DISCORD_ERROR, 503, "Service Unavailable", 5)
 
 
 @pytest.fixture
@@ -70,16 +79,16 @@ async def test_a_claim_left_by_a_process_that_is_gone_is_taken_over_once(
 async def test_attempts_count_transient_failures_and_show_what_went_wrong(store: Store) -> None:
     log = store.announcements
     await log.claim(KEY, NOW)
-    assert await log.record_attempt(KEY, "Discord kept failing (503)") == 1
-    assert await log.record_attempt(KEY, "Discord kept failing (503)") == 2
-    assert await log.in_flight(KEY.target_id) == [(KEY, 2, "Discord kept failing (503)")]
+    assert await log.record_attempt(KEY, TROUBLE) == 1
+    assert await log.record_attempt(KEY, TROUBLE) == 2
+    assert await log.in_flight(KEY.target_id) == [(KEY, 2, TROUBLE)]
     await log.settle(KEY, DeliveryState.SENT, NOW, channel_id=5, message_id=9)
     assert await log.in_flight(KEY.target_id) == []
 
 
 async def test_only_the_claimant_records_attempts(store: Store, other: Store) -> None:
     await store.announcements.claim(KEY, NOW)
-    assert await other.announcements.record_attempt(KEY, "nope") == 0
+    assert await other.announcements.record_attempt(KEY, TROUBLE) == 0
 
 
 async def test_catch_up_reads_the_settled_deliveries_of_the_episodes_it_asks_about(
