@@ -146,7 +146,7 @@ async def test_announce_changes_off_silences_the_notice(
     [
         (lambda t: t.fail(SHOW_PATH, 503), "TVmaze is having trouble (503)"),
         (lambda t: t.fail(SHOW_PATH, 404), "TVmaze has no such show"),
-        (lambda t: t.answer_raw(SHOW_PATH, b"<html>oops"), "not valid JSON"),
+        (lambda t: t.answer_raw(SHOW_PATH, b"<html>oops"), "answer could not be used"),
         (
             lambda t: t.answer(SHOW_PATH, {**alchemy(schedule(in_seconds(60))), "network": None}),
             "no network or streaming service",
@@ -177,7 +177,7 @@ async def test_a_failed_refresh_keeps_the_last_good_data(
     await add_and_announce(emulator, admin, fans)
     tvmaze.answer_raw(SHOW_PATH, b'{"id": 62248, "name": null}')
     reply = await emulator.slash(admin, "/drama refresh", drama=SLUG)
-    assert "unexpected shape" in (reply.content or "")
+    assert "answer could not be used" in (reply.content or "")
     episodes = await follower.bot.store.dramas.episodes(SLUG)
     assert [e.airs_at for e in episodes] == schedule(airs_at)
 
