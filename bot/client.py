@@ -270,6 +270,7 @@ class FanBot(commands.AutoShardedBot):
             catalogue=self._catalogue,
             messenger=self,
             clock=self.clock,
+            languages=self._languages,
         )
         self.add_dynamic_items(PageButton, self._trivia.answer_button)
         for extension in COG_EXTENSIONS:

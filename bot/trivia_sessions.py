@@ -10,12 +10,15 @@ On close the tasks are cancelled; the games stay ``running`` in the store, and t
 marks them ``interrupted`` and edits their last message to say so (which also covers a crash).
 
 The sessions are handed what they use (DESIGN.md, narrow ports): the trivia, drama and fact
-stores, the catalogue, a :class:`GameMessenger` (discord.py's client is one) and a clock.
+stores, the catalogue, a :class:`GameMessenger` (discord.py's client is one), a clock, and
+:class:`GameLanguages`: a game is played in its server's language as it was when the game
+started (its questions are generated in it); a click's private answer is in the fan's.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import secrets
 from collections.abc import Sequence
@@ -29,22 +32,27 @@ import discord
 from bot.catalogue import Catalogue, CatalogueSnapshot
 from bot.domain.clock import Clock
 from bot.domain.models import Drama, Fact, TriviaQuestion
+from bot.domain.schedule import weekly_slot
 from bot.domain.trivia import (
     AnswerOutcome,
+    Phrasebook,
     Question,
     TriviaGame,
     curated_questions,
     generated_questions,
     pick_questions,
 )
+from bot.i18n import Language
+from bot.i18n.servers import EnglishPosts
 from bot.store.dramas import DramaStore
 from bot.store.facts import FactStore
 from bot.store.trivia import GameRecord, GameState, TriviaStore
+from bot.ui.clock import render_weekly_slot
 from bot.ui.trivia import (
-    INTERRUPTED,
     AnswerButton,
     answer_button_for,
     answer_buttons,
+    interrupted,
     render_question,
     render_reveal,
     render_scoreboard,
@@ -64,8 +72,14 @@ def questions_for(
     facts: Sequence[Fact],
     count: int,
     rng: Random,
+    lang: Language | None = None,
 ) -> list[Question]:
-    """The drama's curated and generated questions, ``count`` of them picked with ``rng``."""
+    """The drama's curated and generated questions, ``count`` of them picked with ``rng``;
+    the generated ones in ``lang`` (English by default; slots on the drama's own clock)."""
+    words: Phrasebook | None = lang
+    slot_text = weekly_slot
+    if lang is not None:
+        slot_text = functools.partial(render_weekly_slot, lang.with_timezone(None))
     pool = curated_questions(trivia, rng)
     pool += generated_questions(
         drama,
@@ -75,6 +89,8 @@ def questions_for(
         rng=rng,
         facts=facts,
         other_dramas=snapshot.dramas,
+        words=words,
+        slot_text=slot_text,
     )
     return pick_questions(pool, count, rng)
 
@@ -87,6 +103,18 @@ class GameMessenger(Protocol):
     ) -> discord.PartialMessageable: ...
 
 
+class GameLanguages(Protocol):
+    """A game's language: its server's (``/settings language``, else the server's language
+    in Discord, else English); a fan's for a private answer (a catalogue code for a Discord
+    locale, None for English)."""
+
+    async def for_server(self, guild_id: int | None, preferred: str | None = None) -> Language: ...
+
+    def for_fan(self, code: str | None) -> Language: ...
+
+    def code_for(self, locale: str | None) -> str | None: ...
+
+
 @dataclass(eq=False)
 class TriviaSession:
     """One running game: the domain state plus what Discord knows about it."""
@@ -94,6 +122,8 @@ class TriviaSession:
     game_id: int
     game: TriviaGame
     drama_title: str
+    lang: Language
+    """What the channel reads: the server's language when the game started."""
     typed: bool = False
     message_id: int | None = None
     stopped_by: int | None = None
@@ -134,7 +164,9 @@ class TriviaSessions:
         catalogue: Catalogue,
         messenger: GameMessenger,
         clock: Clock,
+        languages: GameLanguages | None = None,
     ) -> None:
+        self._languages: GameLanguages = languages or EnglishPosts()
         self._store = trivia
         self._dramas = dramas
         self._facts = facts
@@ -169,20 +201,32 @@ class TriviaSessions:
     def release(self, channel_id: int) -> None:
         self._starting.discard(channel_id)
 
+    async def game_language(self, guild_id: int, preferred: str | None = None) -> Language:
+        """The language a new game in this server is played in (``preferred``: the
+        ``guild_locale`` the start carried)."""
+        return await self._languages.for_server(guild_id, preferred)
+
+    def reader_language(self, locale: str) -> Language:
+        """A fan's language (their Discord locale), for a private answer to a click."""
+        return self._languages.for_fan(self._languages.code_for(locale))
+
     async def questions(
-        self, drama: Drama, *, guild_id: int, count: int
+        self, drama: Drama, *, guild_id: int, count: int, lang: Language | None = None
     ) -> tuple[int, list[Question]]:
         """A new game's questions and the seed that replays them.
 
         They come from the drama's curated trivia, the catalogue, and a bounded random sample
         of the facts this server sees (data facts and its own), so neither the time nor another
-        server's facts depend on anyone else. Generating runs off the event loop.
+        server's facts depend on anyone else. Generating runs off the event loop, in
+        ``lang`` (the game's language; English by default).
         """
         seed, rng = new_game_rng()
         trivia = await self._dramas.trivia_questions(drama.slug)
         facts = await self._facts.sample_of_drama(drama.slug, guild_id=guild_id)
         snapshot = self._catalogue.snapshot
-        picked = await asyncio.to_thread(questions_for, snapshot, drama, trivia, facts, count, rng)
+        picked = await asyncio.to_thread(
+            questions_for, snapshot, drama, trivia, facts, count, rng, lang
+        )
         return seed, picked
 
     async def create(
@@ -195,6 +239,7 @@ class TriviaSessions:
         questions: Sequence[Question],
         seconds: int,
         typed: bool,
+        lang: Language | None = None,
     ) -> TriviaSession:
         """Record the game and register it (call :meth:`launch` once the start is answered)."""
         now_at = self.clock.now()
@@ -214,7 +259,9 @@ class TriviaSessions:
             seconds=seconds,
             started_at=now_at,
         )
-        session = TriviaSession(game_id, game, drama.title, typed=typed)
+        session = TriviaSession(
+            game_id, game, drama.title, lang or self._languages.for_fan(None), typed=typed
+        )
         self._by_channel[channel_id] = session
         self._by_game[game_id] = session
         return session
@@ -306,7 +353,13 @@ class TriviaSessions:
             assert index is not None and game.closes_at is not None
             session.players_before = len(game.scoreboard())
             embed = render_question(
-                question, index + 1, total, session.drama_title, game.closes_at, session.typed
+                session.lang,
+                question,
+                index + 1,
+                total,
+                session.drama_title,
+                game.closes_at,
+                session.typed,
             )
             view = None if session.typed else self._buttons(session.game_id, index)
             try:
@@ -332,7 +385,7 @@ class TriviaSessions:
                 break
             result = game.close_current(self.clock.now())
             await store.record_question(session.game_id, game.guild_id, result)
-            reveal = render_reveal(result, total, session.drama_title)
+            reveal = render_reveal(session.lang, result, total, session.drama_title)
             await self._edit(
                 session,
                 embed=reveal,
@@ -374,12 +427,14 @@ class TriviaSessions:
             await self._edit(
                 session,
                 embed=render_stopped_question(
-                    open_question, index + 1, len(game.questions), session.drama_title
+                    session.lang, open_question, index + 1, len(game.questions), session.drama_title
                 ),
                 view=None if session.typed else buttons,
             )
         asked = len(game.results)
-        board = render_scoreboard(game.scoreboard(), session.drama_title, asked, stopped)
+        board = render_scoreboard(
+            session.lang, game.scoreboard(), session.drama_title, asked, stopped
+        )
         try:
             await self._channel(game).send(embed=board)
         except discord.HTTPException as error:
@@ -443,9 +498,10 @@ class TriviaSessions:
                 record.channel_id, guild_id=record.guild_id
             )
             index = record.question_index or 0
+            lang = await self._languages.for_server(record.guild_id)
             try:
                 await channel.get_partial_message(record.message_id).edit(
-                    content=INTERRUPTED, view=self._buttons(record.id, index, disabled=True)
+                    content=interrupted(lang), view=self._buttons(record.id, index, disabled=True)
                 )
             except discord.HTTPException as error:
                 log.info(

@@ -22,16 +22,16 @@ from bot.domain.trivia import (
 )
 from bot.store.trivia import LeaderboardPeriod
 from bot.ui.trivia import (
-    NO_GAME_HERE,
-    ONLY_STARTER_STOPS,
-    RESTARTING,
     already_running,
     cannot_post,
     game_starting,
     game_stopped_by,
+    no_game_here,
     no_questions,
+    only_starter_stops,
     render_leaderboard,
     render_score,
+    restarting,
 )
 
 log = logging.getLogger(__name__)
@@ -97,22 +97,26 @@ class Trivia(commands.GroupCog, group_name="trivia", group_description="Drama tr
     ) -> None:
         """Refusals that need no data are answered privately at once; then the interaction
         is deferred before any work that grows with the data (reading the questions and
-        facts, generating, writing the game), so the start never misses Discord's deadline."""
+        facts, generating, writing the game), so the start never misses Discord's deadline.
+
+        Refusals are the starter's (their language); the game and its start notice are the
+        channel's (the server's language)."""
         assert interaction.guild_id is not None and interaction.channel_id is not None
         channel_id = interaction.channel_id
         sessions = self.bot.trivia
+        reader = await self.bot.reader_language(interaction)
         running = sessions.in_channel(channel_id)
         if running is not None:
             await interaction.response.send_message(
-                already_running(running.jump_url), ephemeral=True
+                already_running(reader, running.jump_url), ephemeral=True
             )
             return
         missing = missing_to_post(interaction.app_permissions)
         if missing:
-            await interaction.response.send_message(cannot_post(missing), ephemeral=True)
+            await interaction.response.send_message(cannot_post(reader, missing), ephemeral=True)
             return
         if sessions.closing:
-            await interaction.response.send_message(RESTARTING, ephemeral=True)
+            await interaction.response.send_message(restarting(reader), ephemeral=True)
             return
         found = await resolve_drama(interaction, drama)  # in memory, or one small read
         if found is None:
@@ -120,16 +124,18 @@ class Trivia(commands.GroupCog, group_name="trivia", group_description="Drama tr
         if not sessions.reserve(channel_id):
             running = sessions.in_channel(channel_id)
             await interaction.response.send_message(
-                already_running(running.jump_url if running else None), ephemeral=True
+                already_running(reader, running.jump_url if running else None), ephemeral=True
             )
             return
         try:
             await interaction.response.defer(thinking=True)
+            preferred = interaction.guild_locale.value if interaction.guild_locale else None
+            lang = await sessions.game_language(interaction.guild_id, preferred)
             seed, picked = await sessions.questions(
-                found, guild_id=interaction.guild_id, count=questions
+                found, guild_id=interaction.guild_id, count=questions, lang=lang
             )
             if not picked:
-                await self._refuse_after_defer(interaction, no_questions(found.title))
+                await self._refuse_after_defer(interaction, no_questions(reader, found.title))
                 return
             session = await sessions.create(
                 guild_id=interaction.guild_id,
@@ -139,6 +145,7 @@ class Trivia(commands.GroupCog, group_name="trivia", group_description="Drama tr
                 questions=picked,
                 seconds=seconds,
                 typed=typed,
+                lang=lang,
             )
         finally:
             sessions.release(channel_id)
@@ -151,7 +158,9 @@ class Trivia(commands.GroupCog, group_name="trivia", group_description="Drama tr
         )
         try:
             await interaction.followup.send(
-                game_starting(interaction.user.id, found.title, len(picked), seconds, typed)
+                game_starting(
+                    session.lang, interaction.user.id, found.title, len(picked), seconds, typed
+                )
             )
         finally:
             sessions.launch(session)
@@ -169,14 +178,17 @@ class Trivia(commands.GroupCog, group_name="trivia", group_description="Drama tr
     async def stop(self, interaction: discord.Interaction) -> None:
         session = self.bot.trivia.in_channel(interaction.channel_id or 0)
         if session is None or session.stopped_by is not None:
-            await interaction.response.send_message(NO_GAME_HERE, ephemeral=True)
+            reader = await self.bot.reader_language(interaction)
+            await interaction.response.send_message(no_game_here(reader), ephemeral=True)
             return
         is_starter = interaction.user.id == session.game.starter_id
         if not (is_starter or interaction.permissions.manage_messages):
-            await interaction.response.send_message(ONLY_STARTER_STOPS, ephemeral=True)
+            reader = await self.bot.reader_language(interaction)
+            await interaction.response.send_message(only_starter_stops(reader), ephemeral=True)
             return
         self.bot.trivia.request_stop(session, interaction.user.id)
-        await interaction.response.send_message(game_stopped_by(interaction.user.id))
+        # Everyone in the channel reads it: the game's language.
+        await interaction.response.send_message(game_stopped_by(session.lang, interaction.user.id))
 
     @app_commands.command(name="leaderboard", description="This server's best trivia players.")
     @app_commands.describe(period="All time (default), this month or this week.")
@@ -197,7 +209,8 @@ class Trivia(commands.GroupCog, group_name="trivia", group_description="Drama tr
         rows, own = await store.leaderboard(
             interaction.guild_id, since_at, asker_id=interaction.user.id
         )
-        embed = render_leaderboard(rows, chosen, interaction.user.id, own)
+        lang = await self.bot.reader_language(interaction)
+        embed = render_leaderboard(lang, rows, chosen, interaction.user.id, own)
         await interaction.response.send_message(embed=embed)
 
     @app_commands.command(name="score", description="A player's trivia points in this server.")
@@ -210,7 +223,8 @@ class Trivia(commands.GroupCog, group_name="trivia", group_description="Drama tr
         store = self.bot.store.trivia
         totals = await store.player_totals(interaction.guild_id, player_id)
         rank = await store.rank_of(interaction.guild_id, player_id, None)
-        await interaction.response.send_message(embed=render_score(totals, rank))
+        lang = await self.bot.reader_language(interaction)
+        await interaction.response.send_message(embed=render_score(lang, totals, rank))
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:

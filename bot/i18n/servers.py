@@ -65,3 +65,6 @@ class EnglishPosts:
 
     def for_fan(self, code: str | None) -> Language:
         return self._catalogues.english()
+
+    def code_for(self, locale: str | None) -> str | None:
+        return None

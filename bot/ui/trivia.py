@@ -26,6 +26,7 @@ from bot.domain.text import (
     clip,
 )
 from bot.domain.trivia import (
+    BASE_POINTS,
     LETTERS,
     MAX_SPEED_BONUS,
     AnswerOutcome,
@@ -33,8 +34,10 @@ from bot.domain.trivia import (
     Question,
     QuestionResult,
 )
+from bot.i18n import Catalogues, Language
 from bot.store.trivia import LeaderboardPeriod, LeaderboardRow, PlayerTotals
-from bot.ui.formatting import discord_timestamp, permission_labels
+from bot.ui.errors import permission_label
+from bot.ui.formatting import discord_timestamp
 
 ACCENT = discord.Colour(0x9B59B6)
 RIGHT = discord.Colour(0x2ECC71)
@@ -45,67 +48,114 @@ SCOREBOARD_LINES = 20
 WINNER_LINES = 15
 
 # -- short answers -----------------------------------------------------------------------------
-
-ALREADY_ANSWERED = "You already answered this question."
-TOO_LATE = "Too late: this question is closed."
-GAME_ENDED = "This game has ended."
-INTERRUPTED = "This game ended when the bot restarted."
-RESTARTING = "I'm restarting right now: start the game again in a minute."
-NO_GAME_HERE = "No trivia game is running in this channel."
-ONLY_STARTER_STOPS = (
-    "Only the player who started this game, or someone with **Manage Messages**, can stop it."
-)
-GAME_STOPPED = "Game stopped"
+# Answers to one fan (a click, a refusal, /trivia leaderboard and score) are in that fan's
+# Discord language; what the whole channel reads (the start and stop notices, questions,
+# reveals, scoreboards) in the game's: the server's language when the game started.
 
 
-def locked_in(choice_index: int) -> str:
-    return f"Locked in: {LETTERS[choice_index]}"
+def already_answered(lang: Language) -> str:
+    return lang._("You already answered this question.")
 
 
-def answer_reply(outcome: AnswerOutcome | None, choice_index: int) -> str:
+def too_late(lang: Language) -> str:
+    return lang._("Too late: this question is closed.")
+
+
+def game_ended(lang: Language) -> str:
+    return lang._("This game has ended.")
+
+
+def interrupted(lang: Language) -> str:
+    return lang._("This game ended when the bot restarted.")
+
+
+def restarting(lang: Language) -> str:
+    return lang._("I'm restarting right now: start the game again in a minute.")
+
+
+def no_game_here(lang: Language) -> str:
+    return lang._("No trivia game is running in this channel.")
+
+
+def only_starter_stops(lang: Language) -> str:
+    return lang._(
+        "Only the player who started this game, or someone with **{permission}**, can stop it.",
+        permission=lang.pgettext("permission", "Manage Messages"),
+    )
+
+
+def locked_in(lang: Language, choice_index: int) -> str:
+    return lang._("Locked in: {letter}", letter=LETTERS[choice_index])
+
+
+def answer_reply(lang: Language, outcome: AnswerOutcome | None, choice_index: int) -> str:
     """The ephemeral answer to a click on an answer button."""
     if outcome is None:
-        return GAME_ENDED
+        return game_ended(lang)
     if outcome is AnswerOutcome.LOCKED_IN:
-        return locked_in(choice_index)
+        return locked_in(lang, choice_index)
     if outcome is AnswerOutcome.ALREADY_ANSWERED:
-        return ALREADY_ANSWERED
-    return TOO_LATE
+        return already_answered(lang)
+    return too_late(lang)
 
 
-def already_running(jump_url: str | None) -> str:
-    where = f": {jump_url}" if jump_url else "."
-    return f"A trivia game is already running in this channel{where} Try again when it ends."
+def already_running(lang: Language, jump_url: str | None) -> str:
+    if jump_url:
+        return lang._(
+            "A trivia game is already running in this channel: {link} Try again when it ends.",
+            link=jump_url,
+        )
+    return lang._("A trivia game is already running in this channel. Try again when it ends.")
 
 
-def no_questions(title: str) -> str:
-    return f"I don't know enough about **{title}** to ask trivia questions yet."
+def no_questions(lang: Language, title: str) -> str:
+    return lang._("I don't know enough about **{title}** to ask trivia questions yet.", title=title)
 
 
-def cannot_post(missing: Sequence[str]) -> str:
-    names = ", ".join(f"**{name}**" for name in permission_labels(missing))
-    return f"I can't run a game here: I need the {names} permission in this channel."
+def cannot_post(lang: Language, missing: Sequence[str]) -> str:
+    names = ", ".join(f"**{permission_label(lang, name)}**" for name in missing)
+    return lang._(
+        "I can't run a game here: I need the {names} permission in this channel.", names=names
+    )
 
 
-def game_starting(starter_id: int, title: str, count: int, seconds: int, typed: bool) -> str:
-    how = "type your answer (or its letter)" if typed else "click A, B, C or D"
+def game_starting(
+    lang: Language, starter_id: int, title: str, count: int, seconds: int, typed: bool
+) -> str:
+    how = lang._("type your answer (or its letter)") if typed else lang._("click A, B, C or D")
+    questions = lang.ngettext("{count} question", "{count} questions", count)
+    each = lang.ngettext("{count} second each", "{count} seconds each", seconds)
     return clip(
-        f"🎬 <@{starter_id}> started **{title}** trivia: {count} question"
-        f"{'s' if count != 1 else ''}, {seconds} seconds each. Anyone can play: {how}; "
-        f"your first answer counts. First question coming up!",
+        lang._(
+            "🎬 {starter} started **{title}** trivia: {questions}, {each}. Anyone can play:"
+            " {how}; your first answer counts. First question coming up!",
+            starter=f"<@{starter_id}>",
+            title=title,
+            questions=questions,
+            each=each,
+            how=how,
+        ),
         MESSAGE_LIMIT,
     )
 
 
-def game_stopped_by(user_id: int) -> str:
-    return f"⏹️ <@{user_id}> stopped the trivia game. Final scores coming up."
+def game_stopped_by(lang: Language, user_id: int) -> str:
+    return lang._("⏹️ {user} stopped the trivia game. Final scores coming up.", user=f"<@{user_id}>")
 
 
 # -- questions and reveals ---------------------------------------------------------------------
 
 
-def _title(number: int, total: int, drama_title: str) -> str:
-    return clip(f"Question {number}/{total} · {drama_title}", EMBED_TITLE_LIMIT)
+def _title(lang: Language, number: int, total: int, drama_title: str) -> str:
+    return clip(
+        lang._(
+            "Question {number}/{total} · {title}",
+            number=lang.number(number),
+            total=lang.number(total),
+            title=drama_title,
+        ),
+        EMBED_TITLE_LIMIT,
+    )
 
 
 def _choice_lines(question: Question, mark_correct: bool) -> list[str]:
@@ -122,6 +172,7 @@ def _choice_lines(question: Question, mark_correct: bool) -> list[str]:
 
 
 def render_question(
+    lang: Language,
     question: Question,
     number: int,
     total: int,
@@ -129,19 +180,26 @@ def render_question(
     closes_at: datetime,
     typed: bool = False,
 ) -> discord.Embed:
+    """A question as the channel sees it; the text was written in the game's language when
+    the game was made (curated questions are the data's own words)."""
     body = "\n".join(
         [
             clip(question.text, QUESTION_LIMIT),
             "",
             *_choice_lines(question, mark_correct=False),
             "",
-            f"⏳ Closes {discord_timestamp(closes_at, 'R')}",
+            lang._("⏳ Closes {when}", when=discord_timestamp(closes_at, "R")),
         ]
     )
-    how = "Type the answer or its letter" if typed else "Click a letter"
-    footer = f"{how}: your first answer counts. 10 points, up to {MAX_SPEED_BONUS} more for speed."
+    how = lang._("Type the answer or its letter") if typed else lang._("Click a letter")
+    footer = lang._(
+        "{how}: your first answer counts. {points} points, up to {bonus} more for speed.",
+        how=how,
+        points=lang.number(BASE_POINTS),
+        bonus=lang.number(MAX_SPEED_BONUS),
+    )
     embed = discord.Embed(
-        title=_title(number, total, drama_title),
+        title=_title(lang, number, total, drama_title),
         description=clip(body, EMBED_DESCRIPTION_LIMIT),
         colour=ACCENT,
     )
@@ -149,12 +207,16 @@ def render_question(
     return embed
 
 
-def _winner_line(user_id: int, points: int, streak: int) -> str:
-    fire = f" · streak {streak} 🔥" if streak >= 2 else ""
-    return f"<@{user_id}> +{points}{fire}"
+def _winner_line(lang: Language, user_id: int, points: int, streak: int) -> str:
+    line = f"<@{user_id}> +{points}"
+    if streak >= 2:
+        line += " · " + lang._("streak {count} 🔥", count=lang.number(streak))
+    return line
 
 
-def render_reveal(result: QuestionResult, total: int, drama_title: str) -> discord.Embed:
+def render_reveal(
+    lang: Language, result: QuestionResult, total: int, drama_title: str
+) -> discord.Embed:
     question = result.question
     answer = clip(question.answer, CHOICE_LIMIT)
     body = "\n".join(
@@ -163,110 +225,167 @@ def render_reveal(result: QuestionResult, total: int, drama_title: str) -> disco
             "",
             *_choice_lines(question, mark_correct=True),
             "",
-            f"The answer was **{question.letter}**: **{answer}**.",
+            lang._(
+                "The answer was **{letter}**: **{answer}**.", letter=question.letter, answer=answer
+            ),
         ]
     )
     embed = discord.Embed(
-        title=_title(result.number, total, drama_title),
+        title=_title(lang, result.number, total, drama_title),
         description=clip(body, EMBED_DESCRIPTION_LIMIT),
         colour=RIGHT,
     )
     winners = result.winners
     if winners:
-        lines = [_winner_line(w.user_id, w.points, w.streak) for w in winners[:WINNER_LINES]]
+        lines = [_winner_line(lang, w.user_id, w.points, w.streak) for w in winners[:WINNER_LINES]]
         if len(winners) > WINNER_LINES:
-            lines.append(f"…and {len(winners) - WINNER_LINES} more")
+            lines.append(
+                lang._("…and {count} more", count=lang.number(len(winners) - WINNER_LINES))
+            )
         got_it = "\n".join(lines)
     else:
-        got_it = "Nobody got it this time."
-    embed.add_field(name="Got it", value=clip(got_it, EMBED_FIELD_VALUE_LIMIT), inline=False)
+        got_it = lang._("Nobody got it this time.")
+    embed.add_field(
+        name=lang._("Got it"), value=clip(got_it, EMBED_FIELD_VALUE_LIMIT), inline=False
+    )
     counts = " · ".join(f"{LETTERS[i]} {n}" for i, n in enumerate(result.choice_counts))
-    answered = len(result.answers)
-    embed.set_footer(text=f"{answered} answer{'s' if answered != 1 else ''}: {counts}")
+    answered = lang.ngettext("{count} answer", "{count} answers", len(result.answers))
+    embed.set_footer(text=f"{answered}: {counts}")
     return embed
 
 
 def render_stopped_question(
-    question: Question, number: int, total: int, drama_title: str
+    lang: Language, question: Question, number: int, total: int, drama_title: str
 ) -> discord.Embed:
-    body = "\n".join([clip(question.text, QUESTION_LIMIT), "", f"⏹️ **{GAME_STOPPED}**"])
+    stopped = lang._("Game stopped")
+    body = "\n".join([clip(question.text, QUESTION_LIMIT), "", f"⏹️ **{stopped}**"])
     return discord.Embed(
-        title=_title(number, total, drama_title),
+        title=_title(lang, number, total, drama_title),
         description=clip(body, EMBED_DESCRIPTION_LIMIT),
         colour=ENDED,
     )
 
 
 def render_scoreboard(
-    scores: Sequence[PlayerScore], drama_title: str, asked: int, stopped: bool
+    lang: Language, scores: Sequence[PlayerScore], drama_title: str, asked: int, stopped: bool
 ) -> discord.Embed:
     """The game's last message: everyone's points, best first."""
-    title = f"{'Game stopped' if stopped else 'Game over'} · {drama_title} trivia"
+    if stopped:
+        title = lang._("Game stopped · {title} trivia", title=drama_title)
+    else:
+        title = lang._("Game over · {title} trivia", title=drama_title)
     lines = []
     for rank, score in enumerate(scores[:SCOREBOARD_LINES], 1):
         medal = {1: "🥇", 2: "🥈", 3: "🥉"}.get(rank, f"**{rank}.**")
         lines.append(
-            f"{medal} <@{score.user_id}>: **{score.points}** points"
-            f" ({score.correct}/{asked} right, best streak {score.best_streak})"
+            lang._(
+                "{medal} {player}: **{points}** points ({correct}/{asked} right,"
+                " best streak {streak})",
+                medal=medal,
+                player=f"<@{score.user_id}>",
+                points=lang.number(score.points),
+                correct=lang.number(score.correct),
+                asked=lang.number(asked),
+                streak=lang.number(score.best_streak),
+            )
         )
     if len(scores) > SCOREBOARD_LINES:
-        lines.append(f"…and {len(scores) - SCOREBOARD_LINES} more players")
+        lines.append(
+            lang.ngettext(
+                "…and {count} more player",
+                "…and {count} more players",
+                len(scores) - SCOREBOARD_LINES,
+            )
+        )
     if not lines:
-        lines = ["Nobody answered. Maybe next time!"]
+        lines = [lang._("Nobody answered. Maybe next time!")]
     embed = discord.Embed(
         title=clip(title, EMBED_TITLE_LIMIT),
         description=clip("\n".join(lines), EMBED_DESCRIPTION_LIMIT),
         colour=ENDED if stopped else RIGHT,
     )
-    embed.set_footer(text="Scores count toward /trivia leaderboard.")
+    embed.set_footer(text=lang._("Scores count toward /trivia leaderboard."))
     return embed
 
 
 # -- leaderboard and score ---------------------------------------------------------------------
 
-PERIOD_NAMES = {
-    LeaderboardPeriod.ALL: "all time",
-    LeaderboardPeriod.MONTH: "this month",
-    LeaderboardPeriod.WEEK: "this week",
-}
+
+def period_name(lang: Language, period: LeaderboardPeriod) -> str:
+    names = {
+        LeaderboardPeriod.ALL: lang.pgettext("leaderboard period", "all time"),
+        LeaderboardPeriod.MONTH: lang.pgettext("leaderboard period", "this month"),
+        LeaderboardPeriod.WEEK: lang.pgettext("leaderboard period", "this week"),
+    }
+    return names[period]
 
 
 def render_leaderboard(
+    lang: Language,
     rows: Sequence[LeaderboardRow],
     period: LeaderboardPeriod,
     asker_id: int,
     asker: LeaderboardRow | None,
 ) -> discord.Embed:
     lines = [
-        f"**{row.rank}.** <@{row.user_id}>: **{row.points}** points ({row.correct} right)"
+        lang._(
+            "**{rank}.** {player}: **{points}** points ({correct} right)",
+            rank=lang.number(row.rank),
+            player=f"<@{row.user_id}>",
+            points=lang.number(row.points),
+            correct=lang.number(row.correct),
+        )
         for row in rows
     ]
     if not lines:
-        lines = ["Nobody has played trivia here in this period yet. Try /trivia start!"]
+        lines = [lang._("Nobody has played trivia here in this period yet. Try /trivia start!")]
     embed = discord.Embed(
-        title=f"Trivia leaderboard · {PERIOD_NAMES[period]}",
+        title=lang._("Trivia leaderboard · {period}", period=period_name(lang, period)),
         description=clip("\n".join(lines), EMBED_DESCRIPTION_LIMIT),
         colour=ACCENT,
     )
     if asker is None:
-        yours = f"<@{asker_id}> has no trivia answers in this period yet."
+        yours = lang._(
+            "{player} has no trivia answers in this period yet.", player=f"<@{asker_id}>"
+        )
     else:
-        yours = f"<@{asker_id}> is **#{asker.rank}** with **{asker.points}** points."
-    embed.add_field(name="Your rank", value=yours, inline=False)
+        yours = lang._(
+            "{player} is **#{rank}** with **{points}** points.",
+            player=f"<@{asker_id}>",
+            rank=lang.number(asker.rank),
+            points=lang.number(asker.points),
+        )
+    embed.add_field(name=lang._("Your rank"), value=yours, inline=False)
     return embed
 
 
-def render_score(totals: PlayerTotals, rank: LeaderboardRow | None) -> discord.Embed:
-    embed = discord.Embed(title="Trivia score", colour=ACCENT)
+def render_score(
+    lang: Language, totals: PlayerTotals, rank: LeaderboardRow | None
+) -> discord.Embed:
+    embed = discord.Embed(title=lang._("Trivia score"), colour=ACCENT)
+    player = f"<@{totals.user_id}>"
     if totals.answered == 0:
-        embed.description = f"<@{totals.user_id}> hasn't played trivia in this server yet."
+        embed.description = lang._(
+            "{player} hasn't played trivia in this server yet.", player=player
+        )
         return embed
-    where = f", rank **#{rank.rank}** all time" if rank is not None else ""
-    embed.description = f"<@{totals.user_id}>{where}"
-    embed.add_field(name="Points", value=str(totals.points))
-    embed.add_field(name="Games", value=str(totals.games))
-    embed.add_field(name="Correct answers", value=f"{totals.correct} of {totals.answered}")
-    embed.add_field(name="Best streak", value=str(totals.best_streak))
+    if rank is None:
+        embed.description = player
+    else:
+        embed.description = lang._(
+            "{player}, rank **#{rank}** all time", player=player, rank=lang.number(rank.rank)
+        )
+    embed.add_field(name=lang._("Points"), value=lang.number(totals.points))
+    embed.add_field(name=lang._("Games"), value=lang.number(totals.games))
+    embed.add_field(
+        name=lang._("Correct answers"),
+        value=lang._(
+            "{correct} of {answered}",
+            correct=lang.number(totals.correct),
+            answered=lang.number(totals.answered),
+        ),
+    )
+    embed.add_field(name=lang._("Best streak"), value=lang.number(totals.best_streak))
     return embed
 
 
@@ -279,6 +398,10 @@ class AnswerSink(Protocol):
     def answer(
         self, game_id: int, question_index: int, choice_index: int, user_id: int
     ) -> AnswerOutcome | None: ...
+
+    def reader_language(self, locale: str) -> Language:
+        """The clicking fan's language (their Discord's), for the private answer."""
+        ...
 
 
 ANSWER_TEMPLATE = r"trivia:(?P<game>[0-9]{1,19}):(?P<question>[0-9]{1,3}):(?P<choice>[A-D])"
@@ -347,12 +470,15 @@ class AnswerButton(
     async def callback(self, interaction: discord.Interaction) -> None:
         sink = type(self).sink
         outcome = None
-        if sink is not None:
+        if sink is None:
+            lang = Catalogues({}).english()
+        else:
             outcome = sink.answer(
                 self.game_id, self.question_index, self.choice_index, interaction.user.id
             )
+            lang = sink.reader_language(interaction.locale.value)
         await interaction.response.send_message(
-            answer_reply(outcome, self.choice_index), ephemeral=True
+            answer_reply(lang, outcome, self.choice_index), ephemeral=True
         )
 
 

@@ -566,3 +566,57 @@ def test_typing_a_wrong_choice_or_its_letter_locks_it_in_and_chat_is_ignored() -
     result = g.close_current(at(20))
     assert {a.user_id: a.choice_index for a in result.answers} == {ALICE: 2, BOB: 3}
     assert g.typed_answer(CAROL, "Kim Hee-won", at(21)) is AnswerOutcome.TOO_LATE
+
+
+# ------------------------------------------------------------------- in the game's language
+
+
+def soundtrack_in(code: str) -> list[Question]:
+    """Soundtrack #1's generated questions written in a catalogue's language."""
+    from bot.i18n import Catalogues
+    from bot.ui.clock import render_weekly_slot
+
+    lang = Catalogues.load().language(code)
+    file = next(f for f in data_files() if f.drama.slug == "soundtrack-1")
+    rng = Random(0)
+    curated_questions(file.trivia, rng)  # as soundtrack() draws them: the same game
+    return generated_questions(
+        file.drama,
+        episodes=episodes_of(file),
+        people=file.people,
+        credits=file.credits,
+        rng=rng,
+        facts=file.facts,
+        words=lang,
+        slot_text=lambda schedule: render_weekly_slot(lang, schedule),
+    )
+
+
+def test_generated_questions_in_indonesian_keep_the_datas_names() -> None:
+    questions = soundtrack_in("id")
+    who = find(questions, QuestionKind.WHO_PLAYS, "Lee Eun-soo")
+    assert who.text == "Siapa pemeran Lee Eun-soo di Soundtrack #1?"
+    assert who.answer == "Han So-hee"
+    count = find(questions, QuestionKind.EPISODE_COUNT)
+    assert count.text == "Berapa jumlah episode Soundtrack #1?"
+    assert "4 episode" in count.accepted
+    slot = find(questions, QuestionKind.TIME_SLOT)
+    assert slot.answer == "Setiap Rabu pukul 14.00 WIB"
+    assert all(choice.startswith("Setiap ") for choice in slot.choices)
+    assert "Wednesdays 14:00 WIB" in slot.accepted  # a typed English answer still counts
+    for question in questions:
+        assert_well_formed(question)
+
+
+def test_generated_questions_in_korean_and_the_same_game_as_in_english() -> None:
+    korean, english = soundtrack_in("ko"), soundtrack()
+    director = find(korean, QuestionKind.DIRECTOR)
+    assert director.text == "Soundtrack #1의 연출은 누가 맡았나요?"
+    assert find(korean, QuestionKind.TIME_SLOT).answer == "매주 수요일 14:00 WIB"
+    # The language changes the words, not the game: same kinds, answers and letters.
+    assert [(q.kind, q.correct_index) for q in korean] == [
+        (q.kind, q.correct_index) for q in english
+    ]
+    assert [q.answer for q in korean if q.kind is not QuestionKind.TIME_SLOT] == [
+        q.answer for q in english if q.kind is not QuestionKind.TIME_SLOT
+    ]

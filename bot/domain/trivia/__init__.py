@@ -8,7 +8,12 @@ from bot.domain.trivia.game import (
     TriviaGame,
     speed_bonus,
 )
-from bot.domain.trivia.generated import generated_questions, occupation
+from bot.domain.trivia.generated import (
+    EnglishFrames,
+    Phrasebook,
+    generated_questions,
+    occupation,
+)
 from bot.domain.trivia.questions import (
     BASE_POINTS,
     CHOICE_COUNT,
@@ -39,6 +44,8 @@ __all__ = [
     "MIN_QUESTIONS",
     "MIN_SECONDS",
     "AnswerOutcome",
+    "EnglishFrames",
+    "Phrasebook",
     "PlayerAnswer",
     "PlayerScore",
     "Question",

@@ -1,16 +1,19 @@
 """Trivia questions generated from the catalogue: who plays whom, who directed, how many
 episodes, when it airs, which drama a fact is about; with plausible wrong choices.
 
-Pure domain code: no Discord, no SQL, no I/O, no module-level mutable state.
+Pure domain code: no Discord, no SQL, no I/O, no module-level mutable state. The question
+frames are written through a :class:`Phrasebook` (the game's language: a ``bot.i18n.Language``
+fits it), so a game in an Indonesian server asks "Siapa pemeran ..."; English by default.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import time
 from random import Random
+from typing import Protocol
 
 from bot.domain.models import (
     Credit,
@@ -20,6 +23,7 @@ from bot.domain.models import (
     FactDraft,
     Person,
     RoleKind,
+    WeeklySchedule,
 )
 from bot.domain.names import name_key
 from bot.domain.schedule import weekly_slot
@@ -52,6 +56,33 @@ TIME_SHIFTS_HOURS = (-3, -2, -1, 1, 2, 3)
 _RELATIVE_CLAUSE = re.compile(r"\b(?:who|whose|that|which)\b", re.IGNORECASE)
 _ARTICLE = re.compile(r"^an?\s", re.IGNORECASE)
 _WORD = re.compile(r"[a-z]+")
+
+
+# ------------------------------------------------------------------------------ language
+
+
+class Phrasebook(Protocol):
+    """How the game's language writes a question frame: ``bot.i18n.Language`` is one (its
+    ``_`` calls are what ``pybabel extract`` collects), :class:`EnglishFrames` the default."""
+
+    def _(self, message: str, /, **fields: object) -> str: ...
+
+    def ngettext(self, singular: str, plural: str, n: int, /, **fields: object) -> str: ...
+
+
+class EnglishFrames:
+    """The frames as written here (English, the catalogues' source)."""
+
+    def _(self, message: str, /, **fields: object) -> str:
+        return message.format(**fields) if fields else message
+
+    def ngettext(self, singular: str, plural: str, n: int, /, **fields: object) -> str:
+        fields.setdefault("count", n)
+        return (singular if n == 1 else plural).format(**fields)
+
+
+SlotWriter = Callable[[WeeklySchedule], str]
+"""A weekly slot in the game's language (``weekly_slot``: ``Wednesdays 14:00 WIB``)."""
 
 
 # -------------------------------------------------------------------------- generated pool
@@ -136,7 +167,7 @@ def _mask_titles(text: str, drama: Drama) -> str | None:
     return masked
 
 
-def _slot_variants(drama: Drama) -> tuple[list[str], list[str]]:
+def _slot_variants(drama: Drama, slot_text: SlotWriter) -> tuple[list[str], list[str]]:
     """Other slots in the drama's zone and format: one part changed, then both changed."""
     schedule = drama.schedule
     days = sorted(schedule.weekdays)
@@ -153,7 +184,7 @@ def _slot_variants(drama: Drama) -> tuple[list[str], list[str]]:
     one_change = [replace(schedule, weekdays=d) for d in day_options]
     one_change += [replace(schedule, times=t) for t in time_options]
     both = [replace(schedule, weekdays=d, times=t) for d in day_options for t in time_options]
-    return [weekly_slot(v) for v in one_change], [weekly_slot(v) for v in both]
+    return [slot_text(v) for v in one_change], [slot_text(v) for v in both]
 
 
 def _slot_accepted(drama: Drama) -> list[str]:
@@ -179,6 +210,8 @@ def generated_questions(
     facts: Sequence[Fact | FactDraft] = (),
     other_dramas: Sequence[Drama] = (),
     fact_limit: int = FACT_QUESTION_LIMIT,
+    words: Phrasebook | None = None,
+    slot_text: SlotWriter = weekly_slot,
 ) -> list[Question]:
     """Questions built from the store's data about ``drama``.
 
@@ -186,7 +219,10 @@ def generated_questions(
     make better wrong choices than the fixed decoy pools. ``facts`` are this drama's; with
     ``other_dramas`` given, up to ``fact_limit`` of them become "which drama?" questions.
     ``episodes`` are this drama's (others' slugs are ignored); empty means the schedule's count.
+    ``words`` and ``slot_text`` write the frames and weekly slots in the game's language
+    (English by default); names, titles and facts stay as the data has them.
     """
+    say = words or EnglishFrames()
     by_id = {person.id: person for person in people}
     title = drama.title
     others = [other for other in other_dramas if other.slug != drama.slug]
@@ -226,7 +262,7 @@ def generated_questions(
         lead, *co_stars = role.people
         add(
             QuestionKind.WHO_PLAYS,
-            f"Who plays {role.character} in {title}?",
+            say._("Who plays {character} in {title}?", character=role.character, title=title),
             lead.name,
             [*lead.aliases, *_names(co_stars)],
             [
@@ -240,7 +276,11 @@ def generated_questions(
         first, *more = roles
         add(
             QuestionKind.CHARACTER_OF,
-            f"Which character does {by_id[person_id].name} play in {title}?",
+            say._(
+                "Which character does {person} play in {title}?",
+                person=by_id[person_id].name,
+                title=title,
+            ),
             first.character,
             [*first.aliases, *(n for r in more for n in (r.character, *r.aliases))],
             [
@@ -258,7 +298,7 @@ def generated_questions(
             continue
         add(
             QuestionKind.JOB,
-            f"What is {role.character}'s job in {title}?",
+            say._("What is {character}'s job in {title}?", character=role.character, title=title),
             job,
             [],
             [
@@ -269,8 +309,18 @@ def generated_questions(
 
     # Who directed / who wrote.
     crew_kinds = (
-        (RoleKind.DIRECTOR, QuestionKind.DIRECTOR, f"Who directed {title}?", DIRECTOR_DECOYS),
-        (RoleKind.WRITER, QuestionKind.WRITER, f"Who wrote {title}?", WRITER_DECOYS),
+        (
+            RoleKind.DIRECTOR,
+            QuestionKind.DIRECTOR,
+            say._("Who directed {title}?", title=title),
+            DIRECTOR_DECOYS,
+        ),
+        (
+            RoleKind.WRITER,
+            QuestionKind.WRITER,
+            say._("Who wrote {title}?", title=title),
+            WRITER_DECOYS,
+        ),
     )
     for role_kind, kind, text, decoys in crew_kinds:
         crew = [
@@ -302,9 +352,9 @@ def generated_questions(
     count = count or drama.schedule.episode_count
     add(
         QuestionKind.EPISODE_COUNT,
-        f"How many episodes does {title} have?",
+        say._("How many episodes does {title} have?", title=title),
         str(count),
-        [f"{count} episodes"],
+        [f"{count} episodes", say.ngettext("{count} episode", "{count} episodes", count)],
         [
             [str(o.schedule.episode_count) for o in others],
             [str(n) for n in _nearest_counts(count)],
@@ -316,10 +366,10 @@ def generated_questions(
     if drama.schedule.has_rule:
         add(
             QuestionKind.TIME_SLOT,
-            f"When do new episodes of {title} air each week?",
-            weekly_slot(drama.schedule),
-            _slot_accepted(drama),
-            _slot_variants(drama),
+            say._("When do new episodes of {title} air each week?", title=title),
+            slot_text(drama.schedule),
+            [weekly_slot(drama.schedule), *_slot_accepted(drama)],
+            _slot_variants(drama, slot_text),
         )
 
     # Which drama: only meaningful when the bot knows several.
@@ -333,7 +383,7 @@ def generated_questions(
             }
             add(
                 QuestionKind.CHARACTER_DRAMA,
-                f"Which drama has a character called {role.character}?",
+                say._("Which drama has a character called {character}?", character=role.character),
                 title,
                 drama.aliases,
                 titles,
@@ -343,7 +393,7 @@ def generated_questions(
         for fact, text in rng.sample(masked, k=min(max(fact_limit, 0), len(masked))):
             add(
                 QuestionKind.FACT_DRAMA,
-                f'Which drama is this fact about? "{text}"',
+                say._('Which drama is this fact about? "{fact}"', fact=text),
                 title,
                 drama.aliases,
                 titles,
