@@ -6,7 +6,7 @@ from datetime import datetime
 
 from bot.domain.locality import slots_in_zone, zone_label
 from bot.domain.models import WeeklySchedule
-from bot.domain.schedule import local_time, weekly_slot
+from bot.domain.schedule import WEEKDAY_PLURALS, local_time, weekly_slot
 from bot.i18n import Language
 
 
@@ -26,7 +26,7 @@ def render_weekly_slot(lang: Language, schedule: WeeklySchedule) -> str:
         if not schedule.weekdays:
             return ""
         if lang.is_english:
-            return " and ".join(_ENGLISH_PLURALS[d] for d in sorted(schedule.weekdays))
+            return " and ".join(WEEKDAY_PLURALS[d] for d in sorted(schedule.weekdays))
         days = lang.human_list([lang.weekday(d) for d in sorted(schedule.weekdays)])
         # TRANSLATORS: a weekly airing day whose time is not known, e.g. "Fridays".
         return lang.pgettext("weekly slot without a time", "{weekdays}", weekdays=days)
@@ -37,23 +37,12 @@ def render_weekly_slot(lang: Language, schedule: WeeklySchedule) -> str:
     parts = []
     for (clock, label), weekdays in by_time.items():
         if lang.is_english:
-            days = " and ".join(_ENGLISH_PLURALS[d] for d in weekdays)
+            days = " and ".join(WEEKDAY_PLURALS[d] for d in weekdays)
         else:
             days = lang.human_list([lang.weekday(d) for d in weekdays])
         # TRANSLATORS: a weekly airing slot, e.g. "Wednesdays 14:00 WIB".
         parts.append(lang._("{weekdays} {time} {zone}", weekdays=days, time=clock, zone=label))
     return "; ".join(parts)
-
-
-_ENGLISH_PLURALS = (
-    "Mondays",
-    "Tuesdays",
-    "Wednesdays",
-    "Thursdays",
-    "Fridays",
-    "Saturdays",
-    "Sundays",
-)
 
 
 def render_local_time(
