@@ -108,14 +108,21 @@ class RequestPacer:
             queue.remove(ticket)  # the head, unless cancelled while waiting
             self._signal()
 
-    async def _take_token(self) -> None:
+    def _refill(self) -> None:
         now = self._clock()
         self._tokens = min(self.burst, self._tokens + (now - self._updated) * self.per_second)
         self._updated = now
+
+    async def _take_token(self) -> None:
+        self._refill()
         if self._tokens < 1:
             await self._sleep((1 - self._tokens) / self.per_second)
-            self._tokens = 1.0
-            self._updated = self._clock()
+            # Tokens accrue by the clock, not by the wake-up: a sleep that overshot (a busy
+            # loop, the timer's millisecond rounding: about 2 ms a request here) is credited,
+            # capped at the burst, so the pace holds at ``per_second`` instead of drifting to
+            # 44/s. A wake-up a hair early still counts as the token it waited for.
+            self._refill()
+            self._tokens = max(self._tokens, 1.0)
         self._tokens -= 1
 
 
