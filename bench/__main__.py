@@ -15,38 +15,65 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
-from bench import fanout, faults, latency, memory, search, trivia_load
-from bench.harness import RESULTS, ratio
+from bench import fanout, faults, latency, memory, search, stalls, trivia_load
+from bench.harness import RESULTS
 
 
 def _fmt(value: float, digits: int = 2) -> str:
     return "n/a" if math.isnan(value) else f"{value:.{digits}f}"
 
 
-def latency_table(results: list[latency.LatencyResult]) -> list[str]:
-    baseline = {r.rate: r.summary for r in results if r.bot == "baseline"}
+def _ratio(values: list[float]) -> str:
+    median, low, high = latency.spread(values)
+    return f"{_fmt(median)}x ({_fmt(low)}-{_fmt(high)})"
+
+
+def latency_table(results: list[latency.Comparison]) -> list[str]:
     lines = [
-        "| bot | interaction | load | p50 ms | p99 ms | p50 vs baseline | failed |",
-        "|---|---|---|---|---|---|---|",
+        "| ours | load | rounds | baseline p50 | ours p50 | p50 ratio (min-max) |"
+        " baseline p99 | ours p99 | p99 ratio (min-max) | failed (baseline, ours) |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         load = "one at a time" if r.rate == 0 else f"{r.rate:.0f}/s"
-        base = baseline.get(r.rate)
-        versus = _fmt(ratio(r.summary.p50_ms, base.p50_ms)) + "x" if base else "n/a"
         lines.append(
-            f"| {r.bot} | {r.action} | {load} | {_fmt(r.summary.p50_ms)} |"
-            f" {_fmt(r.summary.p99_ms)} | {versus} | {r.failed} |"
+            f"| {r.action} | {load} | {len(r.p50_ratios)} | {_fmt(r.baseline.p50_ms)} ms |"
+            f" {_fmt(r.fanbot.p50_ms)} ms | {_ratio(r.p50_ratios)} | {_fmt(r.baseline.p99_ms)} ms |"
+            f" {_fmt(r.fanbot.p99_ms)} ms | {_ratio(r.p99_ratios)} |"
+            f" {r.baseline_failed}, {r.fanbot_failed} |"
         )
     return lines
 
 
-def show(lines: list[str]) -> None:
-    """Print what was measured since the last call, so a long run shows progress."""
+def stall_table(results: list[stalls.StallResult]) -> list[str]:
+    lines = [
+        "| command | runs | longest loop stall | probes | probes over 50 ms |"
+        " answer p50 | answer max | failed |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        bound = (
+            f"> {_fmt(r.above_ms, 0)} ms"
+            if math.isinf(r.longest_ms)
+            else f"{_fmt(r.above_ms, 0)}-{_fmt(r.longest_ms, 0)} ms"
+        )
+        lines.append(
+            f"| {r.command} | {r.runs} | {bound} | {r.probes} | {r.probes_over_50ms} |"
+            f" {_fmt(r.latency.p50_ms)} ms | {_fmt(r.latency.max_ms)} ms | {r.failed} |"
+        )
+    return lines
+
+
+def show(lines: list[str], report: dict[str, Any]) -> None:
+    """Print what was measured since the last call, so a long run shows progress, and save
+    the report so far (a later benchmark that fails leaves the earlier figures)."""
     print("\n".join(lines), flush=True)
     lines.clear()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "latest.json").write_text(json.dumps(report, indent=2))
 
 
-def plot(results: list[latency.LatencyResult]) -> None:
+def plot(results: list[latency.Comparison]) -> None:
     try:
         import matplotlib
 
@@ -56,12 +83,13 @@ def plot(results: list[latency.LatencyResult]) -> None:
         print("matplotlib not installed (pip install -e '.[bench]'): no plot")
         return
     figure, axes = plt.subplots(figsize=(7, 4))
+    paced = sorted((r for r in results if r.rate > 0), key=lambda r: r.rate)
+    rates = [r.rate for r in paced]
     for bot in ("baseline", "fanbot"):
-        points = sorted((r.rate, r.summary) for r in results if r.bot == bot and r.rate > 0)
-        rates = [rate for rate, _ in points]
-        axes.plot(rates, [s.p50_ms for _, s in points], marker="o", label=f"{bot} p50")
+        summaries = [r.baseline if bot == "baseline" else r.fanbot for r in paced]
+        axes.plot(rates, [s.p50_ms for s in summaries], marker="o", label=f"{bot} p50")
         axes.plot(
-            rates, [s.p99_ms for _, s in points], marker="x", linestyle="--", label=f"{bot} p99"
+            rates, [s.p99_ms for s in summaries], marker="x", linestyle="--", label=f"{bot} p99"
         )
     axes.set_xlabel("interactions per second")
     axes.set_ylabel("dispatch to initial response (ms)")
@@ -101,12 +129,18 @@ async def main(quick: bool) -> None:
     }
     lines: list[str] = []
     if quick:
-        lat = await latency.run(sequential_count=50, rates=(50, 200), seconds=3)
+        lat = await latency.run(sequential_count=30, rates=(50, 200), seconds=2, rounds=2)
     else:
         lat = await latency.run()
     report["latency"] = [asdict(r) for r in lat]
-    lines += ["### Interaction latency", "", *latency_table(lat), ""]
-    show(lines)
+    lines += ["### Interaction latency (interleaved rounds)", "", *latency_table(lat), ""]
+    show(lines, report)
+    plot(lat)
+
+    stall = await stalls.run(facts=20_000 if quick else 100_000, runs=4 if quick else 10)
+    report["stalls"] = [asdict(r) for r in stall]
+    lines += ["### Longest event-loop stall per command", "", *stall_table(stall), ""]
+    show(lines, report)
 
     fan = await fanout.run(guilds=300 if quick else 10_000, lead_seconds=30 if quick else 90)
     report["fanout"] = asdict(fan)
@@ -126,7 +160,7 @@ async def main(quick: bool) -> None:
         f" {fan.interactions_failed} |",
         "",
     ]
-    show(lines)
+    show(lines, report)
     plot_fanout(fan)
 
     guilds = 60 if quick else 300
@@ -146,7 +180,7 @@ async def main(quick: bool) -> None:
         for r in (kills, storm)
     ]
     lines.append("")
-    show(lines)
+    show(lines, report)
 
     start = await memory.run((1, 100) if quick else (1, 1000, 10_000), pairs=2 if quick else 3)
     report["startup"] = [asdict(r) for r in start]
@@ -171,7 +205,7 @@ async def main(quick: bool) -> None:
             f" {_fmt(ready[0])}x ({_fmt(ready[1])}-{_fmt(ready[2])}) | {r.failed} |"
         )
     lines.append("")
-    show(lines)
+    show(lines, report)
 
     found = await search.run(facts=20_000 if quick else 100_000, rounds=10 if quick else 30)
     report["search"] = asdict(found)
@@ -196,10 +230,7 @@ async def main(quick: bool) -> None:
         "",
     ]
 
-    show(lines)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "latest.json").write_text(json.dumps(report, indent=2))
-    plot(lat)
+    show(lines, report)
 
 
 if __name__ == "__main__":
