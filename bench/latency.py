@@ -14,6 +14,7 @@ import asyncio
 import statistics
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from typing import Any
 
 from bench.harness import Summary, bot_process, ratio
 from tests.emulator import DiscordEmulator, Reply
-from tests.emulator.state import Channel, Guild, User
+from tests.emulator.state import Channel, Guild, Message, User
 
 
 @dataclass
@@ -46,10 +47,24 @@ def slash(path: str, **options: Any) -> Action:
     return act
 
 
-async def trivia_click(scene: Scene, user: User) -> Reply:
-    """A click on the open trivia question (answered: locked in, already answered or late)."""
+def _open_question(scene: Scene) -> Message | None:
+    """The newest trivia message whose buttons are enabled (between two questions: none)."""
     assert scene.trivia_channel is not None
-    message = next(m for m in reversed(scene.emu.messages_in(scene.trivia_channel)) if m.components)
+    for message in reversed(scene.emu.messages_in(scene.trivia_channel)):
+        buttons = [b for row in message.components for b in row.get("components", [])]
+        if any(not b.get("disabled") for b in buttons):
+            return message
+    return None
+
+
+async def trivia_click(scene: Scene, user: User) -> Reply:
+    """A click on the open trivia question (answered: locked in, already answered or late).
+    Between two questions (every 120 s) it waits for the next one to be posted first: a
+    click on a closed question's disabled buttons is no interaction at all."""
+    if _open_question(scene) is None:
+        await scene.emu.wait_until(lambda: _open_question(scene) is not None, timeout=30)
+    message = _open_question(scene)
+    assert message is not None
     return await scene.emu.click(message, "A", user)
 
 
@@ -91,6 +106,7 @@ class Comparison:
     fanbot_failed: int = 0
     p50_ratios: list[float] = field(default_factory=list)  # one per round
     p99_ratios: list[float] = field(default_factory=list)
+    failures: dict[str, int] = field(default_factory=dict)  # why, as the emulator saw it
 
 
 def spread(values: list[float]) -> tuple[float, float, float]:
@@ -100,8 +116,15 @@ def spread(values: list[float]) -> tuple[float, float, float]:
     return statistics.median(values), min(values), max(values)
 
 
+FAILURES: Counter[str] = Counter()  # of the load being measured; moved into its Comparison
+
+
 def _outcome(reply: Reply | BaseException) -> float | None:
-    if isinstance(reply, BaseException) or reply.failed or reply.latency is None:
+    if isinstance(reply, BaseException):
+        FAILURES[type(reply).__name__] += 1
+        return None
+    if reply.failed or reply.latency is None:
+        FAILURES[reply.failed or "no initial response"] += 1
         return None
     return reply.latency
 
@@ -111,8 +134,8 @@ async def _sequential(scene: Scene, action: Action, count: int) -> tuple[list[fl
     for i in range(count):
         try:
             value = _outcome(await action(scene, scene.users[i % len(scene.users)]))
-        except Exception:  # counted, never raised: the figures stay visible
-            value = None
+        except Exception as error:  # counted, never raised: the figures stay visible
+            value = _outcome(error)
         if value is None:
             failed += 1
         else:
@@ -190,6 +213,10 @@ async def run(
                         load.baseline_failed += failed
                     else:
                         load.fanbot_failed += failed
+                    for why, count in FAILURES.items():
+                        key = f"{label}: {why}"
+                        load.failures[key] = load.failures.get(key, 0) + count
+                    FAILURES.clear()
                 base, ours = this_round["baseline"], this_round["fanbot"]
                 load.p50_ratios.append(ratio(ours.p50_ms, base.p50_ms))
                 load.p99_ratios.append(ratio(ours.p99_ms, base.p99_ms))
