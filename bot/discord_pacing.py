@@ -3,8 +3,8 @@
 discord.py honours a 429 by sleeping and retrying, but only five times: a burst of hundreds
 of requests (an episode announced in many servers, hundreds of trivia games revealing at
 once) can fail requests outright. Pacing them here makes a burst wait its turn instead.
-Interaction responses go through another path (webhooks) and are not paced, as on Discord,
-where they are exempt from the global limit.
+Interaction responses (callbacks and followups, under ``/interactions/`` and ``/webhooks/``)
+are not paced: on Discord they are exempt from the global limit.
 
 Two lanes share the one bucket. Requests made under :func:`bulk_requests` (announcement
 fan-outs and catch-ups) wait in the bulk lane; every other request (a trivia question or
