@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bench.fanout import GLOBAL_LIMIT, _prepare
+from bench.fanout import GLOBAL_LIMIT, _prepare, posts_by_channel
 from bench.harness import bot_process
 from bot.domain.announcements import DeliveryState
 from bot.store import Store
@@ -45,7 +45,8 @@ class FaultResult:
 
 
 def _posted(emu: DiscordEmulator, channels: list[Channel]) -> int:
-    return sum(1 for c in channels if emu.messages_in(c))
+    by_channel = posts_by_channel(emu)
+    return sum(1 for c in channels if c.id in by_channel)
 
 
 async def _sent(database: Path) -> int:
@@ -75,10 +76,11 @@ def _result(
     kills: int,
     sent: int,
 ) -> FaultResult:
-    counts = [len(emu.messages_in(c)) for c in channels]
+    by_channel = posts_by_channel(emu)
+    counts = [len(by_channel.get(c.id, [])) for c in channels]
     injected = sum(emu.refused_by_status.values())
     limited = sum(1 for e in emu.errors if e.status == 429) - emu.refused_by_status.get(429, 0)
-    times = [m.created.wall for c in channels for m in emu.messages_in(c)]
+    times = [m.created.wall for c in channels for m in by_channel.get(c.id, [])]
     return FaultResult(
         scenario=scenario,
         guilds=len(channels),

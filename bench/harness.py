@@ -28,6 +28,7 @@ class Summary:
     count: int
     p50_ms: float
     p99_ms: float
+    max_ms: float = float("nan")
 
     @classmethod
     def of(cls, seconds: Sequence[float]) -> Summary:
@@ -35,7 +36,7 @@ class Summary:
             return cls(0, float("nan"), float("nan"))
         ordered = sorted(seconds)
         p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
-        return cls(len(ordered), statistics.median(ordered) * 1000, p99 * 1000)
+        return cls(len(ordered), statistics.median(ordered) * 1000, p99 * 1000, ordered[-1] * 1000)
 
 
 @dataclass

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bench.harness import REPO, Summary
 from bot.data.importer import import_files
+from bot.domain.models import FactDraft
 from bot.store import Store
 
 WORDS = [
@@ -71,28 +72,29 @@ class SearchResult:
     summary: Summary
 
 
-async def run(facts: int = 100_000, rounds: int = 30) -> SearchResult:
+async def fill(store: Store, facts: int, guild_id: int = GUILD_ID) -> None:
+    """The shipped dramas, and ``facts`` generated community facts of ``guild_id``."""
     rng = random.Random(7)
+    await import_files(store.dramas, [REPO / "data" / "dramas"])
+    drafts = [
+        FactDraft(
+            " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 25)))
+            + f" {rng.choice(NAMES)}.",
+            rng.choice(["music", "cast", "story", "production"]),
+            None,
+        )
+        for _ in range(facts)
+    ]
+    await store.facts.add_many(
+        "soundtrack-1", drafts, guild_id=guild_id, added_by=1, now_at=datetime.now(UTC)
+    )
+
+
+async def run(facts: int = 100_000, rounds: int = 30) -> SearchResult:
     with tempfile.TemporaryDirectory() as folder:
         store = await Store.open(Path(folder) / "bench.sqlite3")
         try:
-            await import_files(store.dramas, [REPO / "data" / "dramas"])
-            now = datetime.now(UTC).isoformat(timespec="seconds")
-            rows = [
-                (
-                    " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 25)))
-                    + f" {rng.choice(NAMES)}.",
-                    rng.choice(["music", "cast", "story", "production"]),
-                    now,
-                )
-                for _ in range(facts)
-            ]
-            async with store.database.transaction() as conn:
-                await conn.executemany(
-                    "INSERT INTO facts (drama_id, text, topic, origin, added_by, added_at,"
-                    f" guild_id) SELECT id, ?, ?, 'community', 1, ?, {GUILD_ID} FROM dramas",
-                    rows,
-                )
+            await fill(store, facts)
             timings = []
             for _ in range(rounds):
                 for query in QUERIES:

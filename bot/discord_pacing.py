@@ -3,8 +3,8 @@
 discord.py honours a 429 by sleeping and retrying, but only five times: a burst of hundreds
 of requests (an episode announced in many servers, hundreds of trivia games revealing at
 once) can fail requests outright. Pacing them here makes a burst wait its turn instead.
-Interaction responses go through another path (webhooks) and are not paced, as on Discord,
-where they are exempt from the global limit.
+Interaction responses (callbacks and followups, under ``/interactions/`` and ``/webhooks/``)
+are not paced: on Discord they are exempt from the global limit.
 
 Two lanes share the one bucket. Requests made under :func:`bulk_requests` (announcement
 fan-outs and catch-ups) wait in the bulk lane; every other request (a trivia question or
@@ -22,13 +22,21 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterator
 from contextvars import ContextVar
-from typing import Any
+from types import SimpleNamespace
 
+import aiohttp
 import discord
+from discord.http import Route
 
 GLOBAL_LIMIT_PER_SECOND = 50
 PACE_PER_SECOND = 48.0
-BURST = 2  # with the pace, never more than the limit in any one-second window
+# The bucket holds 1.5 tokens: at most 49 requests leave in any second, so the requests of
+# one second may reach Discord spread over up to 1.03 s (a busy loop on either side, the
+# network) and still make no 51st in any second there; and a wake-up up to 10 ms late (a
+# busy loop, the timer's rounding) is still credited, so the pace holds.
+BURST = 1.5
+# Interaction callbacks and followups (webhooks under the interaction's token) are exempt.
+EXEMPT_PATHS = ("/interactions/", "/webhooks/")
 
 
 class Lane(enum.Enum):
@@ -60,7 +68,7 @@ class RequestPacer:
     def __init__(
         self,
         per_second: float = PACE_PER_SECOND,
-        burst: int = BURST,
+        burst: float = BURST,
         *,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
@@ -69,7 +77,7 @@ class RequestPacer:
         self.burst = burst
         self._clock = clock
         self._sleep = sleep
-        self._tokens = float(burst)
+        self._tokens = burst
         self._updated = clock()
         self._waiting: dict[Lane, deque[object]] = {lane: deque() for lane in Lane}
         self._granting = False  # a request is taking (or waiting for) a token
@@ -108,26 +116,52 @@ class RequestPacer:
             queue.remove(ticket)  # the head, unless cancelled while waiting
             self._signal()
 
-    async def _take_token(self) -> None:
+    def _refill(self) -> None:
         now = self._clock()
         self._tokens = min(self.burst, self._tokens + (now - self._updated) * self.per_second)
         self._updated = now
+
+    async def _take_token(self) -> None:
+        self._refill()
         if self._tokens < 1:
             await self._sleep((1 - self._tokens) / self.per_second)
-            self._tokens = 1.0
-            self._updated = self._clock()
+            # Tokens accrue by the clock, not by the wake-up: a sleep that overshot (a busy
+            # loop, the timer's millisecond rounding: about 2 ms a request here) is credited,
+            # capped at the burst, so the pace holds at ``per_second`` instead of drifting to
+            # 44/s. A wake-up a hair early still counts as the token it waited for.
+            self._refill()
+            self._tokens = max(self._tokens, 1.0)
         self._tokens -= 1
 
 
+def counts_toward_the_global_limit(url: str) -> bool:
+    """A REST request to Discord's API, other than an interaction's (exempt on Discord):
+    not the gateway's socket, nor another site."""
+    base = Route.BASE
+    if not url.startswith(base):
+        return False
+    return not url[len(base) :].startswith(EXEMPT_PATHS)
+
+
 def pace_requests(client: discord.Client, pacer: RequestPacer | None = None) -> RequestPacer:
-    """Route the client's REST requests through a pacer (the one place this is done)."""
+    """Route the client's REST requests through a pacer (the one place this is done).
+
+    Each HTTP attempt waits for its token, as aiohttp starts it (a trace hook, set before the
+    client logs in and opens its session): discord.py's own retries after a 429 or a 5xx
+    are paced too, rather than sent at once by every request that met the same 429, each
+    drawing the next one. The lane is the calling task's, as the hook runs in it."""
     pacer = pacer or RequestPacer()
     http = client.http
-    original: Callable[..., Awaitable[Any]] = http.request
+    trace: aiohttp.TraceConfig = http.http_trace or aiohttp.TraceConfig()
 
-    async def paced(route: Any, **kwargs: Any) -> Any:
-        await pacer.acquire()
-        return await original(route, **kwargs)
+    async def paced(
+        session: aiohttp.ClientSession,
+        context: SimpleNamespace,
+        params: aiohttp.TraceRequestStartParams,
+    ) -> None:
+        if counts_toward_the_global_limit(str(params.url)):
+            await pacer.acquire()
 
-    setattr(http, "request", paced)  # noqa: B010 - discord.py has no hook for this
+    trace.on_request_start.append(paced)
+    http.http_trace = trace
     return pacer

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from rapidfuzz import process
@@ -72,12 +73,17 @@ def rank_by_relevance(
     tokenised = [(doc_id, text_words(text)) for doc_id, text in documents]
     if not tokenised:
         return []
+    # Each document's distinct words once (a fact repeats many): a word's hits are looked up,
+    # and prefixes are tried against the distinct words only.
+    distinct = [Counter(tokens) for _, tokens in tokenised]
 
-    def hits(word: str, tokens: list[str]) -> int:
-        return sum(1 for t in tokens if t == word or (prefix and t.startswith(word)))
+    def hits(word: str, bag: Counter[str]) -> int:
+        if not prefix:
+            return bag[word]
+        return sum(n for token, n in bag.items() if token.startswith(word))
 
     average = sum(len(tokens) for _, tokens in tokenised) / len(tokenised) or 1.0
-    counts = [[hits(word, tokens) for _, tokens in tokenised] for word in set(words)]
+    counts = [[hits(word, bag) for bag in distinct] for word in set(words)]
     total = len(tokenised)
     idfs = []
     for per_doc in counts:

@@ -176,6 +176,12 @@ class Database:
             await connection.execute("COMMIT")
             self.generation += 1
 
+    async def outside_version(self) -> int:
+        """A number that changes when another process commits to the database (SQLite's
+        ``data_version`` on the writer, which this process's own commits leave alone): caches
+        of what only this process changes stay valid while it holds still."""
+        return int(await _scalar(self._connection or self._reader, "PRAGMA data_version"))
+
     async def fetch_all(self, sql: str, parameters: Iterable[Any] = ()) -> list[sqlite3.Row]:
         """Committed rows only (the reader connection)."""
         async with self._reader.execute(sql, tuple(parameters)) as cursor:

@@ -32,6 +32,7 @@ from tests.e2e.conftest import FanbotRunner, Fans
 from tests.emulator import Channel, DiscordEmulator, User
 
 TITLE = "Episode 1 of Soon Drama is out now!"
+EXEMPT = ("/interactions/", "/webhooks/")  # interaction responses: not paced, as on Discord
 
 
 @pytest.fixture
@@ -59,7 +60,13 @@ async def test_a_503_outage_at_air_time_posts_every_server_once_when_it_clears(
     assert await settled(runner.bot.store, 6) == [DeliveryState.SENT] * 6
 
     assert all(posts(emulator, c) == [TITLE] for c in channels)
-    assert emulator.refused_by_status.get(503, 0) >= 6  # every server met the outage
+    refused = emulator.refused_by_status.get(503, 0)
+    assert refused >= 6  # every server met the outage
+    # each refused post was retried (and counted); none was late enough to say so
+    metrics = runner.bot.metrics
+    assert metrics.value("fanbot_announcements_retried_total") == refused
+    assert metrics.value("fanbot_announcements_sent_total") == 6
+    assert metrics.value("fanbot_announcements_failed_total") == 0
 
 
 async def test_a_429_storm_longer_than_discord_py_retries_still_posts_once(
@@ -72,6 +79,10 @@ async def test_a_429_storm_longer_than_discord_py_retries_still_posts_once(
     assert await settled(runner.bot.store, 3) == [DeliveryState.SENT] * 3
 
     assert all(posts(emulator, c) == [TITLE] for c in channels)
+    # every attempt went through the pacer, discord.py's own retries after a 429 included
+    rest = [r for r in emulator.world.requests if not r.path.startswith(EXEMPT)]
+    assert emulator.refused_by_status.get(429, 0) >= 3
+    assert sum(runner.bot.pacer.granted.values()) >= len(rest)
 
 
 async def test_announce_status_shows_a_post_being_retried(

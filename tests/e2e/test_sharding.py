@@ -134,3 +134,38 @@ async def test_a_shard_over_2500_servers_is_refused_and_the_recommendation_fits(
         assert len(running.bot.guilds) == MAX_GUILDS_PER_SHARD + 1
     finally:
         await running.stop()
+
+
+def _shard_saw(emulator: DiscordEmulator, needle: str) -> set[int]:
+    """The shards whose sessions were sent a frame containing ``needle``."""
+    return {
+        session.shard[0]
+        for session in emulator.gateway.sessions.values()
+        if session.shard is not None and any(needle in frame for _, frame in session.log)
+    }
+
+
+async def test_a_command_in_a_dm_reaches_shard_0_and_is_answered(
+    emulator: DiscordEmulator, fans: Fans, tmp_path: Path
+) -> None:
+    """Discord sends DMs (and commands run in them) to shard 0 only, whichever shard the
+    fan's server is on; the bot answers there with the facts every server shares."""
+    guilds = [fans.guild, *(emulator.add_guild(f"Fans {i}") for i in range(8))]
+    emulator.recommended_shards = 3
+    emulator.max_concurrency = 16
+    away = next(g for g in guilds if shard_of(g.id, 3) != 0)
+    fan = emulator.add_user("far-away fan", guild=away)
+    running = await _start(emulator, tmp_path)
+    try:
+        dm = emulator.dm_channel(fan)
+        reply = await emulator.slash(fan, "/fact search", in_channel=dm, query="vincenzo")
+        assert reply.failed is None, reply.failed
+        assert reply.embeds and "Vincenzo" in str(reply.embeds[0])
+        assert _shard_saw(emulator, f'"id": "{reply.interaction.id}"') == {0}
+        # the same fan's command in their server goes down that server's shard
+        channel = next(iter(away.channels.values()))
+        there = await emulator.slash(fan, "/fact search", in_channel=channel, query="vincenzo")
+        assert there.failed is None
+        assert _shard_saw(emulator, f'"id": "{there.interaction.id}"') == {shard_of(away.id, 3)}
+    finally:
+        await running.stop()

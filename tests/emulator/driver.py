@@ -246,6 +246,17 @@ class DiscordEmulator:
             )
         self._dispatch_soon("CHANNEL_UPDATE", channel.to_dict)
 
+    def dm_channel(self, user: User) -> Channel:
+        """The DM channel between the bot and ``user`` (opened now if neither opened it), to
+        run commands in as the user would."""
+        world = self.world
+        channel_id = world.dm_channels.get(user.id)
+        if channel_id is None:
+            channel_id = world.ids.next()
+            world.channels[channel_id] = Channel(channel_id, "", type=1, recipient_id=user.id)
+            world.dm_channels[user.id] = channel_id
+        return world.channels[channel_id]
+
     def dm_messages(self, user: User) -> list[Message]:
         """Direct messages the bot sent to ``user``."""
         channel_id = self.world.dm_channels.get(user.id)

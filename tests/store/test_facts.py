@@ -222,3 +222,42 @@ async def test_a_data_fact_cannot_be_given_a_server(soundtrack: Store) -> None:
     with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
         async with soundtrack.database.transaction() as conn:
             await conn.execute("UPDATE facts SET guild_id = 1 WHERE origin = 'data'")
+
+
+async def test_many_facts_are_added_at_once_to_one_server(soundtrack: Store) -> None:
+    drafts = [
+        FactDraft(f"The rooftop scene number {i} was shot at dawn.", "story", None)
+        for i in range(50)
+    ]
+    added = await soundtrack.facts.add_many(
+        "soundtrack-1", drafts, guild_id=SERVER_A, added_by=42, now_at=NOW
+    )
+    assert added == 50
+    mine = await soundtrack.facts.search("rooftop dawn", None, limit=100, guild_id=SERVER_A)
+    theirs = await soundtrack.facts.search("rooftop dawn", None, limit=100, guild_id=SERVER_B)
+    assert mine.total == 50 and not mine.more
+    assert theirs.total == 0
+    assert "story" in await soundtrack.facts.topics("soundtrack-1", guild_id=SERVER_A)
+
+
+async def test_a_fact_another_process_adds_joins_the_typo_vocabulary(
+    soundtrack: Store, tmp_path: Path
+) -> None:
+    """The words are cached per server; a commit by another process (another connection to
+    the same file) is noticed and the words are read again."""
+    assert (await soundtrack.facts.search("saxaphone", None, 5, guild_id=SERVER_A)).total == 0
+    other = await Store.open(tmp_path / "fanbot.sqlite3")
+    try:
+        fact_id = await add(other, "The gaffer played the saxophone every night.", SERVER_A)
+    finally:
+        await other.close()
+    page = await soundtrack.facts.search("saxaphone", None, 5, guild_id=SERVER_A)
+    assert [f.id for f in page.facts] == [fact_id]
+
+
+async def test_a_removed_facts_words_no_longer_correct_typos(soundtrack: Store) -> None:
+    fact_id = await add(soundtrack, "The boom operator hummed a lullaby.", SERVER_A)
+    assert (await soundtrack.facts.search("lulaby", None, 5, guild_id=SERVER_A)).total == 1
+    removed = await soundtrack.facts.remove_community_fact(fact_id, guild_id=SERVER_A)
+    assert removed is RemoveOutcome.REMOVED
+    assert (await soundtrack.facts.search("lulaby", None, 5, guild_id=SERVER_A)).total == 0

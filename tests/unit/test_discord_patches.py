@@ -21,7 +21,7 @@ from aiohttp import WSMsgType, web
 from discord.gateway import DiscordWebSocket
 from discord.http import HTTPClient, Route
 
-from bot.discord_pacing import RequestPacer, pace_requests
+from bot.discord_pacing import RequestPacer, counts_toward_the_global_limit, pace_requests
 from bot.discord_urls import point_discord_at
 
 BOT_USER = {"id": "100", "username": "fanbot", "discriminator": "0", "avatar": None, "bot": True}
@@ -188,3 +188,17 @@ async def test_paced_requests_wait_in_the_pacer_before_reaching_discord(
     answers = await asyncio.wait_for(asyncio.gather(*requests), 5)
     assert answers == [{"id": "1"}, {"id": "2"}, {"id": "3"}]
     assert sorted(local_discord.requests[2:]) == ["/api/v10/channels/2", "/api/v10/channels/3"]
+
+
+def test_only_rest_requests_outside_interactions_count_toward_the_global_limit() -> None:
+    restore = point_discord_at("http://127.0.0.1:9/api/v10/", None)
+    try:
+        base = "http://127.0.0.1:9/api/v10"
+        assert counts_toward_the_global_limit(f"{base}/channels/7/messages")
+        assert counts_toward_the_global_limit(f"{base}/users/@me")
+        assert not counts_toward_the_global_limit(f"{base}/interactions/1/token/callback")
+        assert not counts_toward_the_global_limit(f"{base}/webhooks/1/token/messages/@original")
+        assert not counts_toward_the_global_limit("ws://127.0.0.1:9/gateway?v=10")
+        assert not counts_toward_the_global_limit("https://api.tvmaze.com/shows/1")
+    finally:
+        restore()
