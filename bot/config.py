@@ -207,9 +207,15 @@ def configure_logging(level: str) -> None:
         level=level,
         format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
     )
-    client_log = logging.getLogger("discord.client")
-    if not any(isinstance(f, QuietDiscordClient) for f in client_log.filters):
-        client_log.addFilter(QuietDiscordClient())
+    for name in ("discord.client", "discord.shard"):  # one client, or shards in one process
+        discord_log = logging.getLogger(name)
+        if not any(isinstance(f, QuietDiscordClient) for f in discord_log.filters):
+            discord_log.addFilter(QuietDiscordClient())
+
+
+CLIENT_RECONNECT = "Attempting a reconnect in %.2fs"
+SHARD_RECONNECT = "Attempting a reconnect for shard ID %s in %.2fs"
+RECONNECT_MESSAGES = (CLIENT_RECONNECT, SHARD_RECONNECT)
 
 
 class QuietDiscordClient(logging.Filter):
@@ -220,11 +226,16 @@ class QuietDiscordClient(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.msg, str) and record.msg.endswith("voice will NOT be supported"):
             return False
-        if record.msg == "Attempting a reconnect in %.2fs" and record.exc_info:
+        if record.msg in RECONNECT_MESSAGES and record.exc_info:
             error = record.exc_info[1]
             reason = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
-            record.msg = "gateway connection failed (%s); reconnecting in %.0f s"
-            record.args = (reason, *(record.args if isinstance(record.args, tuple) else ()))
+            args = record.args if isinstance(record.args, tuple) else ()
+            if record.msg == SHARD_RECONNECT:
+                record.msg = "gateway connection of shard %s failed (%s); reconnecting in %.0f s"
+                record.args = (*args[:1], reason, *args[1:])
+            else:
+                record.msg = "gateway connection failed (%s); reconnecting in %.0f s"
+                record.args = (reason, *args)
             record.levelno, record.levelname = logging.WARNING, "WARNING"
             record.exc_info = record.exc_text = None
         return True

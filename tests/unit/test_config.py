@@ -85,6 +85,27 @@ def test_bounds_are_inclusive_and_the_lock_lease_defaults_to_30_seconds(tmp_path
     assert lease == timedelta(seconds=3)
 
 
+def test_a_shards_reconnect_is_logged_in_one_line_too() -> None:
+    try:
+        raise ConnectionRefusedError("Connect call failed")
+    except ConnectionRefusedError:
+        reconnect = logging.LogRecord(
+            "discord.shard",
+            logging.ERROR,
+            "shard.py",
+            166,
+            "Attempting a reconnect for shard ID %s in %.2fs",
+            (3, 3.92),
+            sys.exc_info(),
+        )
+    assert QuietDiscordClient().filter(reconnect)
+    assert reconnect.getMessage() == (
+        "gateway connection of shard 3 failed (ConnectionRefusedError: Connect call failed);"
+        " reconnecting in 4 s"
+    )
+    assert reconnect.exc_info is None
+
+
 def test_a_gateway_reconnect_is_logged_in_one_line_and_voice_warnings_are_dropped() -> None:
     quiet = QuietDiscordClient()
     try:
