@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import hashlib
-import json
 import logging
 import sqlite3
 import time
@@ -25,6 +23,7 @@ from discord.ext import commands
 
 from bot.announcer import DRAIN_SECONDS, Announcer
 from bot.catalogue import Catalogue
+from bot.command_tree import answer_command_error, sync_command_tree
 from bot.config import Settings
 from bot.data.importer import FileOutcome, import_files, overlays_in
 from bot.discord_pacing import Lane, pace_requests
@@ -36,14 +35,18 @@ from bot.messenger import NETWORK_ERRORS, DiscordMessenger
 from bot.metrics import BotMetrics, measure_interactions
 from bot.scheduling import AiringScheduler
 from bot.sharding import IdentifyPacer
-from bot.sources.following import Imported, RefreshReport, SourceFollower
-from bot.sources.tvmaze import TvmazeClient, TvmazeError
+from bot.sources.following import (
+    Imported,
+    RefreshReport,
+    SourceFollower,
+    reapply_overlays,
+    refresh_forever,
+)
+from bot.sources.tvmaze import TvmazeClient
 from bot.store import Store, StoreError
-from bot.store.instance_lock import InstanceLock
+from bot.store.instance_lock import keep_lease
 from bot.trivia_sessions import TriviaSessions
-from bot.ui.errors import check_failure_message, something_went_wrong
 from bot.ui.pager import PageButton, PagerRegistry
-from bot.ui.replies import respond
 
 log = logging.getLogger(__name__)
 
@@ -67,14 +70,6 @@ def bot_intents(settings: Settings) -> discord.Intents:
     intents.message_content = settings.message_content_intent
     intents.guild_messages = settings.message_content_intent
     return intents
-
-
-def command_tree_hash(definitions: list[dict[str, Any]]) -> str:
-    """A stable digest of command payloads: equal trees, equal hashes."""
-    canonical = json.dumps(
-        sorted(definitions, key=lambda d: str(d.get("name"))), sort_keys=True, ensure_ascii=False
-    )
-    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 class FanBot(commands.AutoShardedBot):
@@ -190,27 +185,20 @@ class FanBot(commands.AutoShardedBot):
                         f"{path} is busy ({error}): another program is writing to it;"
                         " start the bot again when it is done"
                     ) from error
-                self.run_in_background(self._keep_lock(self._store.lock, lease / 3))
+                self.run_in_background(
+                    keep_lease(self._store.lock, lease / 3, self.clock, self._lost_lock)
+                )
         return self._store
 
-    async def _keep_lock(self, lock: InstanceLock, interval: timedelta) -> None:
-        """Renew the lease; if another bot took it over (we stalled past it), stop."""
-        while True:
-            await asyncio.sleep(interval.total_seconds())
-            try:
-                held = await lock.renew(self.clock.now())
-            except (sqlite3.Error, StoreError) as error:  # e.g. locked by a long import
-                log.warning("could not renew the instance lock (will retry): %s", error)
-                continue
-            if not held:
-                log.error(
-                    "another bot took over %s (this one stalled past its %d s lease); stopping",
-                    self.settings.database_path,
-                    self.settings.lock_lease.total_seconds(),
-                )
-                self.lost_lock = True
-                self._stopping = asyncio.create_task(self.close())  # close cancels this task
-                return
+    def _lost_lock(self) -> None:
+        """Another bot took the database's lock over (this one stalled past its lease)."""
+        log.error(
+            "another bot took over %s (this one stalled past its %d s lease); stopping",
+            self.settings.database_path,
+            self.settings.lock_lease.total_seconds(),
+        )
+        self.lost_lock = True
+        self._stopping = asyncio.create_task(self.close())  # close cancels the renewals
 
     async def wait_closed(self) -> None:
         """Wait for a close the bot started itself (after losing its lock) to finish."""
@@ -294,7 +282,7 @@ class FanBot(commands.AutoShardedBot):
         self._airing.start()
         await self._airing.replan()
         self.run_in_background(self.announcer.catch_up(at_start=True))
-        self.run_in_background(self._refresh_sources_forever())
+        self.run_in_background(refresh_forever(self.refresh_sources, self.settings.refresh_every))
         self.run_in_background(self._apply_overlays())
         interrupted = await self.trivia.running_in_store()
         if interrupted:
@@ -335,19 +323,11 @@ class FanBot(commands.AutoShardedBot):
         return imported
 
     async def _apply_overlays(self) -> None:
-        """A data file over a TVmaze drama may have changed while the bot was stopped: each
-        such drama is imported again once at start (one TVmaze call), so the file wins now,
-        not at the show's next change."""
+        """A data file over a TVmaze drama may have changed while the bot was stopped."""
         overlays = await asyncio.to_thread(overlays_in, self.settings.data_dir)
-        sourced = {d.source: d.slug for d in await self.store.dramas.sourced()}
-        for source in sorted(overlays):
-            slug = sourced.get(source)
-            if slug is None:
-                continue
-            try:
-                await self.refresh_source(slug, source)
-            except TvmazeError as error:
-                log.warning("data file over %s not applied yet: %s", source, error.reason)
+        await reapply_overlays(
+            set(overlays), await self.store.dramas.sourced(), self.refresh_source
+        )
 
     async def refresh_sources(self) -> RefreshReport:
         """Every followed show that TVmaze says changed; failures keep their last data."""
@@ -370,49 +350,16 @@ class FanBot(commands.AutoShardedBot):
             silenced = await self.store.announcements.guilds_without_changes()
             self.run_in_background(self.announcer.notify_moved(moved, silenced))
 
-    async def _refresh_sources_forever(self) -> None:
-        interval = self.settings.refresh_every.total_seconds()
-        while True:
-            await asyncio.sleep(interval)
-            try:
-                report = await self.refresh_sources()
-            except Exception as error:  # a refresh must never end the loop (cancel does)
-                log.warning("TVmaze refresh failed (will retry next time): %s", error)
-                continue
-            log.info(
-                "TVmaze refresh: %d followed, %d re-imported, %d failed",
-                report.checked,
-                len(report.imported),
-                len(report.failed),
-            )
-
-    def _sync_scope(self) -> discord.Object | None:
-        guild_id = self.settings.dev_guild_id
-        if guild_id is None:
-            return None
-        guild = discord.Object(guild_id)
-        self.tree.copy_global_to(guild=guild)
-        return guild
-
     async def sync_commands(self, *, force: bool = False) -> bool:
         """Sync the tree when its hash changed (or when forced); True when it synced."""
-        guild = self._sync_scope()
-        translator = self.tree.translator
-        definitions = [
-            await c.get_translated_payload(self.tree, translator)
-            if translator is not None
-            else c.to_dict(self.tree)
-            for c in self.tree.get_commands(guild=guild)
-        ]
-        digest = command_tree_hash(definitions)
-        key = f"command-hash:{guild.id if guild else 'global'}:{self.application_id}"
-        if not force and await self.store.bot_state.get(key) == digest:
-            log.info("application commands unchanged; not syncing")
-            return False
-        synced = await self.tree.sync(guild=guild)
-        await self.store.bot_state.put(key, digest, self.clock.now())
-        log.info("synced %d application commands (%s)", len(synced), key)
-        return True
+        return await sync_command_tree(
+            self.tree,
+            self.store.bot_state,
+            self.clock,
+            application_id=self.application_id,
+            dev_guild_id=self.settings.dev_guild_id,
+            force=force,
+        )
 
     async def on_ready(self) -> None:
         log.info("ready as %s in %d guilds", self.user, len(self.guilds))
@@ -421,37 +368,11 @@ class FanBot(commands.AutoShardedBot):
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
         """The one place errors land: refusals answered, bugs logged with context."""
-        command = interaction.command.qualified_name if interaction.command else "?"
         try:
             lang = await self.reader_language(interaction)
         except Exception:  # the store itself may be what failed: answer in English
             lang = self.catalogues.english()
-        refusal = check_failure_message(lang, error)
-        if refusal is not None:
-            log.info(
-                "refused /%s for user %s in guild %s: %s",
-                command,
-                interaction.user.id,
-                interaction.guild_id,
-                error,
-            )
-            await self._tell(interaction, refusal)
-            return
-        log.error(
-            "command /%s failed in guild %s channel %s for user %s",
-            command,
-            interaction.guild_id,
-            interaction.channel_id,
-            interaction.user.id,
-            exc_info=error,
-        )
-        await self._tell(interaction, something_went_wrong(lang))
-
-    async def _tell(self, interaction: discord.Interaction, text: str) -> None:
-        try:
-            await respond(interaction, content=text, ephemeral=True)
-        except discord.HTTPException as error:
-            log.warning("could not answer interaction %s: %s", interaction.id, error)
+        await answer_command_error(interaction, error, lang)
 
     async def close(self) -> None:
         """Stop taking work, let announcements in flight finish their sends, then close the

@@ -11,8 +11,9 @@ import; ``/drama refresh`` of one drama is one call.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Protocol
@@ -27,7 +28,7 @@ from bot.domain.models import DramaFile, Episode, ImportResult
 from bot.domain.schedule import build_episodes
 from bot.sources.tvmaze import SourceProblem, TvmazeError
 from bot.sources.tvmaze_show import ShowHit, map_show, search_hits
-from bot.store.dramas import DramaStore
+from bot.store.dramas import DramaStore, SourcedDrama
 
 log = logging.getLogger(__name__)
 
@@ -178,3 +179,41 @@ def moved_episodes(
                 EpisodeMoved(episode.drama_slug, episode.number, old.airs_at, episode.airs_at)
             )
     return tuple(moved)
+
+
+async def refresh_forever(
+    refresh: Callable[[], Awaitable[RefreshReport]], every: timedelta
+) -> None:
+    """The periodic refresh: a failure of any kind is logged and waits for the next turn;
+    only cancelling (the bot closing) ends the loop."""
+    while True:
+        await asyncio.sleep(every.total_seconds())
+        try:
+            report = await refresh()
+        except Exception as error:
+            log.warning("TVmaze refresh failed (will retry next time): %s", error)
+            continue
+        log.info(
+            "TVmaze refresh: %d followed, %d re-imported, %d failed",
+            report.checked,
+            len(report.imported),
+            len(report.failed),
+        )
+
+
+async def reapply_overlays(
+    overlays: set[str],
+    sourced: Sequence[SourcedDrama],
+    refresh_one: Callable[[str, str], Awaitable[Imported]],
+) -> None:
+    """At start, import again each followed drama a data file overlays (one TVmaze call
+    each), so an edited file wins now, not at the show's next change."""
+    slugs = {d.source: d.slug for d in sourced}
+    for source in sorted(overlays):
+        slug = slugs.get(source)
+        if slug is None:
+            continue
+        try:
+            await refresh_one(slug, source)
+        except TvmazeError as error:
+            log.warning("data file over %s not applied yet: %s", source, error.reason)

@@ -23,9 +23,12 @@ run id it read (compare-and-swap), so two processes starting at once cannot both
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
 import socket
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -33,8 +36,11 @@ from typing import Protocol
 
 import aiosqlite
 
+from bot.domain.clock import Clock
 from bot.domain.schedule import require_utc
-from bot.store.database import Database, instant_from_db, instant_to_db
+from bot.store.database import Database, StoreError, instant_from_db, instant_to_db
+
+log = logging.getLogger(__name__)
 
 DEFAULT_LEASE = timedelta(seconds=30)
 _SELECT_HOLDER = "SELECT run_id, pid, host, since_at, heartbeat_at FROM instance_locks"
@@ -206,3 +212,20 @@ async def _holder(conn: aiosqlite.Connection, scope: str) -> LockHolder | None:
     cursor = await conn.execute(f"{_SELECT_HOLDER} WHERE scope = ?", (scope,))
     row = await cursor.fetchone()
     return None if row is None else _holder_from_row(row)
+
+
+async def keep_lease(
+    lock: InstanceLock, interval: timedelta, clock: Clock, on_lost: Callable[[], None]
+) -> None:
+    """Renew the lease every ``interval``; a busy database only delays a renewal, a lease
+    found taken calls ``on_lost`` once and ends the renewals."""
+    while True:
+        await asyncio.sleep(interval.total_seconds())
+        try:
+            held = await lock.renew(clock.now())
+        except (sqlite3.Error, StoreError) as error:  # e.g. locked by a long import
+            log.warning("could not renew the instance lock (will retry): %s", error)
+            continue
+        if not held:
+            on_lost()
+            return
