@@ -1,4 +1,4 @@
-"""Forgiving name matching for people, characters, dramas and trivia answers.
+"""Forgiving name matching for people, characters and dramas (trivia answers: ``answers``).
 
 Fans type the same name many ways: ``Park Hyung-sik``, ``park hyungsik``, ``hyungsik``,
 ``박형식``; ``Seon-woo`` / ``Sun Woo``; ``Lee Eunsoo`` / ``eun soo``; plus typos. Everything here
@@ -31,13 +31,12 @@ from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from itertools import islice
-from types import MappingProxyType
 from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-__all__ = ["NameIndex", "NameMatch", "answer_matches", "name_key"]
+__all__ = ["NameIndex", "NameMatch", "name_key", "name_words", "typo_budget"]
 
 # --------------------------------------------------------------------------- scores & thresholds
 
@@ -61,7 +60,7 @@ class _Mode:
     prefix_min: int  # shortest query key allowed to prefix-match (0 disables prefixes)
     fuzzy_min: int  # shortest query key allowed to fuzzy-match (0 disables fuzzy)
     fuzzy_cutoff: float  # raw fuzz.ratio needed
-    typo_budget: bool  # also require Levenshtein distance <= _typo_budget(len(matched key))
+    typo_budget: bool  # also require Levenshtein distance <= typo_budget(len(matched key))
 
 
 # Short keys are excluded from prefix/fuzzy in search: "han" should not typo-match "hana". The
@@ -113,24 +112,10 @@ _COMPOUND_SURNAMES = frozenset({"남궁", "독고", "동방", "사공", "서문"
 _MAX_GROUP_WORDS = 6
 """Word groups longer than this are not indexed (keeps long titles from exploding the index)."""
 
-# fmt: off
-_NUMBER_WORDS: Mapping[str, str] = MappingProxyType({
-    word: str(value)
-    for value, word in enumerate((
-        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-        "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
-        "nineteen", "twenty",
-    ))
-})
-# fmt: on
-
-_DIGIT_RUN = re.compile(r"\d+")
-
-
 _DIGITS = re.compile(r"\d+")
 
 
-def _typo_budget(length: int) -> int:
+def typo_budget(length: int) -> int:
     """Edits forgiven in a key of this length: none for short keys like "4" or "kim"."""
     if length <= 4:
         return 0
@@ -175,7 +160,7 @@ def name_key(text: str) -> str:
     return _fold_latin("".join(kept))
 
 
-def _words(text: str) -> list[str]:
+def name_words(text: str) -> list[str]:
     """Split a name into words on spaces and punctuation, keeping hyphenated parts together."""
     words: list[str] = []
     current: list[str] = []
@@ -200,7 +185,7 @@ def _group_keys(text: str, full_key: str) -> set[str]:
     This is what lets ``hyungsik`` find ``Park Hyung-sik`` and ``eun soo`` find ``Lee Eun-soo``.
     A single Hangul name like ``박형식`` also contributes its surname and given name.
     """
-    words = _words(text)
+    words = name_words(text)
     keys: set[str] = set()
     for start in range(len(words)):
         for stop in range(start + 1, min(len(words), start + _MAX_GROUP_WORDS) + 1):
@@ -374,7 +359,7 @@ class NameIndex:
                 if _DIGITS.findall(key) != query_digits:
                     continue  # "Soundtrack 2" is another title, not a typo of "Soundtrack 1"
                 if mode.typo_budget:
-                    budget = _typo_budget(len(key))
+                    budget = typo_budget(len(key))
                     if Levenshtein.distance(query, key, score_cutoff=budget) > budget:
                         continue
                 # Exact and prefix hits already scored higher; offer() keeps each entity's best.
@@ -393,37 +378,3 @@ class NameIndex:
             )
             for entity, (score, alias) in ranked
         ]
-
-
-# ------------------------------------------------------------------------------ trivia answers
-
-
-def _answer_key(text: str) -> str:
-    """name_key, but small number words become digits first so "four" equals "4"."""
-    return name_key(" ".join(_NUMBER_WORDS.get(word, word) for word in _words(text)))
-
-
-def answer_matches(typed: str, accepted: Iterable[str]) -> bool:
-    """Whether a typed trivia answer counts as one of the accepted answers.
-
-    Same normalisation as :func:`name_key` (so ``Park Hyungsik`` == ``Park Hyung-sik``), number
-    words zero..twenty equal their digits, and a small typo is forgiven: up to 1 edit for keys of
-    5-8 characters, 2 from 9 on, none for 4 or fewer (``1`` never matches ``4``). Numbers must
-    match exactly (``Reply 1988`` is not ``Reply 1998``). Partial answers do not count
-    (``Park`` is not ``Park Hyung-sik``): list short forms like ``Hyungsik`` in ``accepted``.
-    """
-    guess = _answer_key(typed)
-    if not guess:
-        return False
-    for answer in accepted:
-        target = _answer_key(answer)
-        if not target:
-            continue
-        if guess == target:
-            return True
-        if _DIGIT_RUN.findall(guess) != _DIGIT_RUN.findall(target):
-            continue
-        budget = _typo_budget(len(target))
-        if budget and Levenshtein.distance(guess, target, score_cutoff=budget) <= budget:
-            return True
-    return False

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.domain.names import NameIndex, NameMatch, answer_matches, name_key
+from bot.domain.answers import answer_matches
+from bot.domain.names import NameIndex, NameMatch, name_key
 
 PEOPLE: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("park-hyung-sik", ("Park Hyung-sik", "Park Hyung Sik", "Hyungsik", "박형식")),

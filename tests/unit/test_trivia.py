@@ -16,8 +16,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.data.loader import drama_files_in, load_drama_file, parse_drama_text
+from bot.domain.answers import answer_matches
 from bot.domain.models import Drama, DramaFile, Episode, Person
-from bot.domain.names import answer_matches, name_key
+from bot.domain.names import name_key
 from bot.domain.schedule import build_episodes
 from bot.domain.trivia import (
     BASE_POINTS,

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from bot.domain.names import answer_matches, name_key
+from bot.domain.answers import answer_matches
+from bot.domain.names import name_key
 from bot.domain.schedule import require_utc
 from bot.domain.trivia.questions import (
     BASE_POINTS,

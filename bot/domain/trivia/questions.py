@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from random import Random
 
+from bot.domain.answers import answer_matches
 from bot.domain.models import (
     TriviaQuestion,
 )
-from bot.domain.names import answer_matches, name_key
+from bot.domain.names import name_key
 
 LETTERS = "ABCD"
 CHOICE_COUNT = len(LETTERS)
