@@ -1,13 +1,6 @@
 """Trivia: questions (:mod:`.questions`) and the game state machine (:mod:`.game`)."""
 
-from bot.domain.trivia.game import (
-    AnswerOutcome,
-    PlayerAnswer,
-    PlayerScore,
-    QuestionResult,
-    TriviaGame,
-    speed_bonus,
-)
+from bot.domain.trivia.game import TriviaGame
 from bot.domain.trivia.generated import (
     EnglishFrames,
     Phrasebook,
@@ -30,6 +23,13 @@ from bot.domain.trivia.questions import (
     QuestionSource,
     curated_questions,
     pick_questions,
+)
+from bot.domain.trivia.scoring import (
+    AnswerOutcome,
+    PlayerAnswer,
+    PlayerScore,
+    QuestionResult,
+    speed_bonus,
 )
 
 __all__ = [
