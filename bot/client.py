@@ -15,7 +15,7 @@ import time
 from collections.abc import Coroutine
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -25,7 +25,6 @@ from bot.announcer import DRAIN_SECONDS, Announcer
 from bot.catalogue import Catalogue
 from bot.command_tree import answer_command_error, sync_command_tree
 from bot.config import Settings
-from bot.data.importer import FileOutcome, import_files, overlays_in
 from bot.discord_pacing import Lane, pace_requests
 from bot.domain.clock import Clock, SystemClock
 from bot.i18n import Catalogues, Language
@@ -35,18 +34,17 @@ from bot.messenger import NETWORK_ERRORS, DiscordMessenger
 from bot.metrics import BotMetrics, measure_interactions
 from bot.scheduling import AiringScheduler
 from bot.sharding import IdentifyPacer
-from bot.sources.following import (
-    Imported,
-    RefreshReport,
-    SourceFollower,
-    reapply_overlays,
-    refresh_forever,
-)
+from bot.sources.reports import Imported, RefreshReport
+from bot.sources.supply import DramaSupply, refresh_forever
 from bot.sources.tvmaze import TvmazeClient
 from bot.store import Store, StoreError
 from bot.store.instance_lock import keep_lease
 from bot.trivia_sessions import TriviaSessions
 from bot.ui.pager import PageButton, PagerRegistry
+
+if TYPE_CHECKING:
+    from bot.data.importer import FileOutcome
+    from bot.sources.following import SourceFollower
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +98,7 @@ class FanBot(commands.AutoShardedBot):
         self._announcer: Announcer | None = None
         self._trivia: TriviaSessions | None = None
         self.tvmaze = TvmazeClient(settings.tvmaze_url)
-        self._sources: SourceFollower | None = None
+        self._supply: DramaSupply | None = None
         self.catalogues = Catalogues.load()
         self._languages: ServerLanguages | None = None
         self.tree.error(self.on_app_command_error)
@@ -156,10 +154,15 @@ class FanBot(commands.AutoShardedBot):
         return self._trivia
 
     @property
+    def supply(self) -> DramaSupply:
+        if self._supply is None:
+            raise RuntimeError("the drama supply is built in setup_hook")
+        return self._supply
+
+    @property
     def sources(self) -> SourceFollower:
-        if self._sources is None:
-            raise RuntimeError("the source follower is built in setup_hook")
-        return self._sources
+        """The TVmaze follower (built, with its parsers, on first use)."""
+        return self.supply.follower
 
     @property
     def airing(self) -> AiringScheduler:
@@ -231,6 +234,7 @@ class FanBot(commands.AutoShardedBot):
     async def setup_hook(self) -> None:
         self._store = await self._open_store()
         self._catalogue = Catalogue(self._store)
+        await self._store.guilds.load_all()
         self._languages = ServerLanguages(
             self.catalogues, self._store.guilds, self._preferred_locale
         )
@@ -244,13 +248,15 @@ class FanBot(commands.AutoShardedBot):
             metrics=self.metrics,
             languages=self._languages,
         )
-        await self.import_data([self.settings.data_dir])
-        self._sources = SourceFollower(
+        self._supply = DramaSupply(
             self._store.dramas,
+            self._store.bot_state,
             self.tvmaze,
             self.clock,
-            overlays=lambda: overlays_in(self.settings.data_dir),
+            self.settings.data_dir,
         )
+        folder_imported = await self._supply.import_folder_if_changed()
+        await self._catalogue.refresh()
         self._trivia = TriviaSessions(
             trivia=self._store.trivia,
             dramas=self._store.dramas,
@@ -283,7 +289,8 @@ class FanBot(commands.AutoShardedBot):
         await self._airing.replan()
         self.run_in_background(self.announcer.catch_up(at_start=True))
         self.run_in_background(refresh_forever(self.refresh_sources, self.settings.refresh_every))
-        self.run_in_background(self._apply_overlays())
+        if folder_imported is not None:  # a data file over a TVmaze drama may have changed
+            self.run_in_background(self.supply.reapply_overlays(self.refresh_source))
         interrupted = await self.trivia.running_in_store()
         if interrupted:
             self.run_in_background(self.trivia.settle_interrupted(interrupted))
@@ -302,7 +309,7 @@ class FanBot(commands.AutoShardedBot):
 
     async def import_data(self, paths: list[Path]) -> list[FileOutcome]:
         """Import drama files, then refresh everything planned from them."""
-        outcomes = await import_files(self.store.dramas, paths)
+        outcomes = await self.supply.import_files(paths)
         await self.catalogue.refresh()
         if self._airing is not None:
             await self._airing.replan()
@@ -322,16 +329,9 @@ class FanBot(commands.AutoShardedBot):
         await self._after_source_import([imported])
         return imported
 
-    async def _apply_overlays(self) -> None:
-        """A data file over a TVmaze drama may have changed while the bot was stopped."""
-        overlays = await asyncio.to_thread(overlays_in, self.settings.data_dir)
-        await reapply_overlays(
-            set(overlays), await self.store.dramas.sourced(), self.refresh_source
-        )
-
     async def refresh_sources(self) -> RefreshReport:
         """Every followed show that TVmaze says changed; failures keep their last data."""
-        report = await self.sources.refresh_all()
+        report = await self.supply.refresh_all()
         await self._after_source_import(list(report.imported))
         return report
 

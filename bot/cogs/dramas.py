@@ -14,7 +14,7 @@ from bot.client import FanBot
 from bot.cogs.drama_option import drama_autocomplete, resolve_drama
 from bot.domain.text import CHOICE_NAME_LIMIT, CHOICES_LIMIT, clip
 from bot.i18n import Language
-from bot.sources.following import Imported
+from bot.sources.reports import Imported
 from bot.sources.tvmaze import TvmazeError
 from bot.ui.dramas import default_set, render_drama_info, render_drama_list
 from bot.ui.sources import (

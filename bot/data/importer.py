@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.data.loader import DataFileError, drama_files_in, load_drama_document
+from bot.data.folder import drama_files_in
+from bot.data.loader import DataFileError, load_drama_document
 from bot.data.model import DramaDocument
 from bot.domain.models import DramaFile, ImportResult, Person
 from bot.store.dramas import DramaStore

@@ -190,10 +190,3 @@ def _explain(error: Any) -> tuple[Loc, str]:
     elif kind == "string_too_long":
         message = f"is {len(str(error['input']))} characters; at most {error['ctx']['max_length']}"
     return loc, message[:1].lower() + message[1:]
-
-
-def drama_files_in(folder: Path) -> list[Path]:
-    """The ``*.yaml``/``*.yml`` files of a folder, in name order."""
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())

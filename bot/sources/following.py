@@ -11,10 +11,8 @@ import; ``/drama refresh`` of one drama is one call.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Any, Protocol
 
@@ -24,11 +22,12 @@ from bot.data.model import DramaDocument
 from bot.data.overlay import merge_overlay
 from bot.domain.announcements import EpisodeMoved
 from bot.domain.clock import Clock
-from bot.domain.models import DramaFile, Episode, ImportResult
+from bot.domain.models import Episode
 from bot.domain.schedule import build_episodes
+from bot.sources.reports import Imported, RefreshReport
 from bot.sources.tvmaze import SourceProblem, TvmazeError
 from bot.sources.tvmaze_show import ShowHit, map_show, search_hits
-from bot.store.dramas import DramaStore, SourcedDrama
+from bot.store.dramas import DramaStore
 
 log = logging.getLogger(__name__)
 
@@ -43,23 +42,6 @@ class ShowSource(Protocol):
     async def show(self, show_id: int, *, fresh: bool = False) -> Any: ...
 
     async def updates(self, since: str) -> Any: ...
-
-
-@dataclass(frozen=True)
-class Imported:
-    """One show imported: its file, what changed, and which episodes moved."""
-
-    drama_file: DramaFile
-    result: ImportResult
-    moved: tuple[EpisodeMoved, ...]
-    episodes: tuple[Episode, ...]
-
-
-@dataclass(frozen=True)
-class RefreshReport:
-    checked: int
-    imported: tuple[Imported, ...]
-    failed: tuple[tuple[str, str], ...]  # (slug, reason)
 
 
 def show_id_of(source: str) -> int:
@@ -179,41 +161,3 @@ def moved_episodes(
                 EpisodeMoved(episode.drama_slug, episode.number, old.airs_at, episode.airs_at)
             )
     return tuple(moved)
-
-
-async def refresh_forever(
-    refresh: Callable[[], Awaitable[RefreshReport]], every: timedelta
-) -> None:
-    """The periodic refresh: a failure of any kind is logged and waits for the next turn;
-    only cancelling (the bot closing) ends the loop."""
-    while True:
-        await asyncio.sleep(every.total_seconds())
-        try:
-            report = await refresh()
-        except Exception as error:
-            log.warning("TVmaze refresh failed (will retry next time): %s", error)
-            continue
-        log.info(
-            "TVmaze refresh: %d followed, %d re-imported, %d failed",
-            report.checked,
-            len(report.imported),
-            len(report.failed),
-        )
-
-
-async def reapply_overlays(
-    overlays: set[str],
-    sourced: Sequence[SourcedDrama],
-    refresh_one: Callable[[str, str], Awaitable[Imported]],
-) -> None:
-    """At start, import again each followed drama a data file overlays (one TVmaze call
-    each), so an edited file wins now, not at the show's next change."""
-    slugs = {d.source: d.slug for d in sourced}
-    for source in sorted(overlays):
-        slug = slugs.get(source)
-        if slug is None:
-            continue
-        try:
-            await refresh_one(slug, source)
-        except TvmazeError as error:
-            log.warning("data file over %s not applied yet: %s", source, error.reason)

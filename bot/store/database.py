@@ -184,24 +184,30 @@ class Database:
 
     async def fetch_all(self, sql: str, parameters: Iterable[Any] = ()) -> list[sqlite3.Row]:
         """Committed rows only (the reader connection)."""
-        async with self._reader.execute(sql, tuple(parameters)) as cursor:
-            return list(await cursor.fetchall())
+        return await _fetch_all(self._reader, sql, parameters)
 
     async def fetch_one(self, sql: str, parameters: Iterable[Any] = ()) -> sqlite3.Row | None:
-        async with self._reader.execute(sql, tuple(parameters)) as cursor:
-            row: sqlite3.Row | None = await cursor.fetchone()
-            return row
+        """The first row of a query that returns one (a key's row, an aggregate)."""
+        rows = await _fetch_all(self._reader, sql, parameters)
+        return rows[0] if rows else None
 
     async def scalar(self, sql: str, parameters: Iterable[Any] = ()) -> Any:
         return await _scalar(self._reader, sql, parameters)
 
 
+async def _fetch_all(
+    connection: aiosqlite.Connection, sql: str, parameters: Iterable[Any] = ()
+) -> list[sqlite3.Row]:
+    """Execute, fetch and close in one trip to aiosqlite's thread: a cursor's execute,
+    fetch and close are a trip each (about 0.1 ms apiece on the loop under load)."""
+    return list(await connection.execute_fetchall(sql, tuple(parameters)))
+
+
 async def _scalar(
     connection: aiosqlite.Connection, sql: str, parameters: Iterable[Any] = ()
 ) -> Any:
-    async with connection.execute(sql, tuple(parameters)) as cursor:
-        row = await cursor.fetchone()
-        return None if row is None else row[0]
+    rows = await _fetch_all(connection, sql, parameters)
+    return rows[0][0] if rows else None
 
 
 async def _connect(path: Path, *, read_only: bool = False) -> aiosqlite.Connection:

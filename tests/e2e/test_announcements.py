@@ -308,8 +308,8 @@ async def test_a_post_sent_just_before_a_crash_is_not_posted_again(
     finally:
         await store.close()
     title = {"title": "Episode 1 of Soon Drama is out now!"}
-    earlier = emulator.new_message(fans.announcements, {"embeds": [title], "nonce": key.nonce})
-    earlier.nonce = key.nonce
+    earlier = emulator.new_message(fans.announcements, {"embeds": [title]})
+    emulator.remember_nonce(earlier, key.nonce)
 
     bot = await runner.start()
     await settled(bot.store, 1)

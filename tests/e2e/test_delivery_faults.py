@@ -127,7 +127,7 @@ def earlier_post(emulator: DiscordEmulator, channel: Channel, key: DeliveryKey) 
     """The dead process's post, as the bot sends it (marker in the footer, the nonce)."""
     body = {"embeds": [{"title": TITLE, "footer": {"text": f"Soon · {delivery_marker(key)}"}}]}
     message = emulator.new_message(channel, body)
-    message.nonce = key.nonce
+    emulator.remember_nonce(message, key.nonce)
     return message.id
 
 

@@ -189,7 +189,8 @@ async def create_message(call: Call) -> Any:
                 raise DiscordError(404, 10008, "Unknown Message")
             return emu.message_payload(earlier)
     msg = emu.new_message(channel, body)
-    msg.nonce = None if nonce is None else str(nonce)
+    if nonce is not None:
+        emu.remember_nonce(msg, str(nonce))
     data = emu.message_payload(msg)
     await emu.dispatch_message_create(msg)
     return data

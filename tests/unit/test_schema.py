@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 import yaml
 
-from bot.data.loader import drama_files_in
+from bot.data.folder import drama_files_in
 from bot.data.model import SCHEMA_PATH, json_schema
 from tests.builders import VALID_DRAMA
 

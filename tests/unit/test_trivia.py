@@ -15,7 +15,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.data.loader import drama_files_in, load_drama_file, parse_drama_text
+from bot.data.folder import drama_files_in
+from bot.data.loader import load_drama_file, parse_drama_text
 from bot.domain.answers import answer_matches
 from bot.domain.models import Drama, DramaFile, Episode, Person
 from bot.domain.names import name_key
