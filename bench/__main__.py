@@ -205,23 +205,29 @@ async def main(quick: bool, only: set[str]) -> None:
         lines += [
             "### Memory and start-up (baseline and ours alternately, A B A B ...)",
             "",
-            "| servers | shards | pairs | baseline RSS | ours RSS | RSS ratio (min-max) |"
+            "| servers | shards | ours | pairs | baseline RSS | ours RSS | RSS ratio (min-max) |"
             " baseline ready | ours ready | ready ratio (min-max) | failed |",
-            "|---|---|---|---|---|---|---|---|---|---|",
+            "|---|---|---|---|---|---|---|---|---|---|---|",
         ]
+        median = memory.StartupComparison.spread
         for r in start:
-            rss = memory.StartupComparison.spread(r.rss_ratios)
-            ready = memory.StartupComparison.spread(r.ready_ratios)
-            base_rss = memory.StartupComparison.spread([b.rss_mb for b in r.baseline])[0]
-            our_rss = memory.StartupComparison.spread([b.rss_mb for b in r.fanbot])[0]
-            base_ready = memory.StartupComparison.spread([b.ready_s for b in r.baseline])[0]
-            our_ready = memory.StartupComparison.spread([b.ready_s for b in r.fanbot])[0]
-            lines.append(
-                f"| {r.guilds} | {r.shards} | {len(r.rss_ratios)} | {_fmt(base_rss, 0)} MB |"
-                f" {_fmt(our_rss, 0)} MB | {_fmt(rss[0])}x ({_fmt(rss[1])}-{_fmt(rss[2])}) |"
-                f" {_fmt(base_ready)} s | {_fmt(our_ready)} s |"
-                f" {_fmt(ready[0])}x ({_fmt(ready[1])}-{_fmt(ready[2])}) | {r.failed} |"
+            base_rss = median([b.rss_mb for b in r.baseline])[0]
+            base_ready = median([b.ready_s for b in r.baseline])[0]
+            kinds = (
+                ("first start", r.first_start, r.first_rss_ratios, r.first_ready_ratios),
+                ("restart", r.restart, r.restart_rss_ratios, r.restart_ready_ratios),
             )
+            for kind, ours, rss_ratios, ready_ratios in kinds:
+                rss, ready = median(rss_ratios), median(ready_ratios)
+                our_rss = median([b.rss_mb for b in ours])[0]
+                our_ready = median([b.ready_s for b in ours])[0]
+                lines.append(
+                    f"| {r.guilds} | {r.shards} | {kind} | {len(rss_ratios)} |"
+                    f" {_fmt(base_rss, 0)} MB | {_fmt(our_rss, 0)} MB |"
+                    f" {_fmt(rss[0])}x ({_fmt(rss[1])}-{_fmt(rss[2])}) |"
+                    f" {_fmt(base_ready)} s | {_fmt(our_ready)} s |"
+                    f" {_fmt(ready[0])}x ({_fmt(ready[1])}-{_fmt(ready[2])}) | {r.failed} |"
+                )
         lines.append("")
         show(lines, report)
 

@@ -1,4 +1,6 @@
-"""The baseline: a bare discord.py bot answering a constant string to ``/ping``.
+"""The baseline: a bare discord.py bot answering a constant string to ``/ping`` and to a
+click on a ``ping:<n>`` button (so that each of our interactions, slash command or button
+click, is compared with the same kind of interaction in discord.py alone).
 
 Run as its own process, exactly like ``fanbot run``, so both are measured the same way:
 ``python -m bench.baseline_bot`` with DISCORD_TOKEN, DISCORD_API_BASE_URL and
@@ -10,12 +12,34 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import re
 import signal
+from typing import Any
 
 import discord
 from discord import app_commands
 
 from bot.discord_urls import point_discord_at
+
+
+class PingButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"ping:(?P<n>\d+)"):
+    """Any ``ping:<n>`` button, answered with a constant ephemeral reply."""
+
+    def __init__(self, n: int) -> None:
+        super().__init__(discord.ui.Button(label="Ping", custom_id=f"ping:{n}"))
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction,
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> PingButton:
+        return cls(int(match["n"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await interaction.response.send_message("pong", ephemeral=True)
 
 
 class BaselineBot(discord.AutoShardedClient):
@@ -32,6 +56,7 @@ class BaselineBot(discord.AutoShardedClient):
             await interaction.response.send_message("pong")
 
     async def setup_hook(self) -> None:
+        self.add_dynamic_items(PingButton)
         await self.tree.sync()
 
     async def launch_shards(self) -> None:

@@ -1,7 +1,8 @@
 """Interaction latency: emulator dispatch of INTERACTION_CREATE -> initial callback received.
 
-Ours (``fanbot run``) against the baseline (bare discord.py, constant answer to ``/ping``),
-each as its own process on its own emulator, both running for the whole benchmark. They are
+Ours (``fanbot run``) against the baseline (bare discord.py, a constant answer to ``/ping``
+and to a button click: each of ours is compared with the same kind of interaction), each as
+its own process on its own emulator, both running for the whole benchmark. They are
 measured interleaved: in each round every load is run on one bot then the other (the order
 swapped each round: A B, B A, ...), so a noisy moment on the machine falls on both alike.
 Each round gives a p50 and a p99 ratio per load; the table shows their median and spread
@@ -91,14 +92,38 @@ FANBOT_ACTIONS: dict[str, Action] = {
     "/trivia leaderboard": slash("/trivia leaderboard"),
     "trivia click": trivia_click,
 }
-BASELINE_ACTION: Action = slash("/ping")
+
+
+async def ping_click(scene: Scene, user: User) -> Reply:
+    """The baseline's button: a click on a message of the baseline bot with a ``ping:1``
+    button (created in the emulator, as if the bot had posted it)."""
+    assert scene.trivia_channel is not None
+    message = next(m for m in scene.emu.messages_in(scene.trivia_channel) if m.components)
+    return await scene.emu.click(message, "Ping", user)
+
+
+def ping_button_message(scene: Scene) -> None:
+    scene.trivia_channel = scene.emu.add_channel(scene.guild, "buttons")
+    button = {"type": 2, "style": 1, "label": "Ping", "custom_id": "ping:1"}
+    scene.emu.new_message(
+        scene.trivia_channel,
+        {"content": "ping?", "components": [{"type": 1, "components": [button]}]},
+    )
+
+
+# The baseline answers each of our interactions with the same kind of interaction, at no
+# cost: a slash command with /ping, a button click with its ping button.
+BASELINE_ACTIONS: dict[str, Action] = {
+    name: ping_click if action is trivia_click else slash("/ping")
+    for name, action in FANBOT_ACTIONS.items()
+}
 
 
 @dataclass
 class Comparison:
     """One load (an action one at a time, or the mix at a rate), both bots, every round."""
 
-    action: str  # ours; the baseline always answers /ping
+    action: str  # ours; the baseline answers the same kind of interaction (BASELINE_ACTIONS)
     rate: float  # 0: one at a time
     baseline: Summary = field(default_factory=lambda: Summary.of([]))
     fanbot: Summary = field(default_factory=lambda: Summary.of([]))
@@ -189,17 +214,17 @@ async def run(
             folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
             await stack.enter_async_context(bot_process(emu, module, folder, *args))
         await start_trivia(scenes["fanbot"])
-        for action in FANBOT_ACTIONS.values():  # warm-up
-            await _sequential(scenes["fanbot"], action, 5)
-        await _sequential(scenes["baseline"], BASELINE_ACTION, 5)
+        ping_button_message(scenes["baseline"])
+        for label, actions in (("fanbot", FANBOT_ACTIONS), ("baseline", BASELINE_ACTIONS)):
+            for action in actions.values():  # warm-up
+                await _sequential(scenes[label], action, 5)
 
         async def measure(label: str, load: Comparison) -> tuple[list[float], int]:
             scene = scenes[label]
+            actions = BASELINE_ACTIONS if label == "baseline" else FANBOT_ACTIONS
             if load.rate == 0:
-                action = BASELINE_ACTION if label == "baseline" else FANBOT_ACTIONS[load.action]
-                return await _sequential(scene, action, sequential_count)
-            actions = [BASELINE_ACTION] if label == "baseline" else list(FANBOT_ACTIONS.values())
-            return await _paced(scene, actions, load.rate, seconds)
+                return await _sequential(scene, actions[load.action], sequential_count)
+            return await _paced(scene, list(actions.values()), load.rate, seconds)
 
         for round_number in range(rounds):
             order = ("baseline", "fanbot") if round_number % 2 == 0 else ("fanbot", "baseline")

@@ -31,12 +31,19 @@ class StartupResult:
 
 @dataclass
 class StartupComparison:
+    """One size: the baseline's starts, and ours twice per pair (a first start on an empty
+    database, which imports the data files, then a restart on the same database, which
+    finds them unchanged: the everyday case)."""
+
     guilds: int
     shards: int
     baseline: list[StartupResult] = field(default_factory=list)
-    fanbot: list[StartupResult] = field(default_factory=list)
-    rss_ratios: list[float] = field(default_factory=list)
-    ready_ratios: list[float] = field(default_factory=list)
+    first_start: list[StartupResult] = field(default_factory=list)
+    restart: list[StartupResult] = field(default_factory=list)
+    first_rss_ratios: list[float] = field(default_factory=list)
+    restart_rss_ratios: list[float] = field(default_factory=list)
+    first_ready_ratios: list[float] = field(default_factory=list)
+    restart_ready_ratios: list[float] = field(default_factory=list)
     failed: int = 0
 
     @staticmethod
@@ -46,16 +53,22 @@ class StartupComparison:
         return statistics.median(values), min(values), max(values)
 
 
-async def measure(module: str, args: tuple[str, ...], guilds: int, label: str) -> StartupResult:
+async def measure(
+    module: str, args: tuple[str, ...], guilds: int, label: str, starts: int = 1
+) -> list[StartupResult]:
+    """``starts`` starts of one bot, one after the other, on one database."""
     emu = await DiscordEmulator(rate_limits=False, max_concurrency=MAX_CONCURRENCY).start()
     try:
         for i in range(guilds):
             guild = emu.add_guild(f"Fans {i}")
             emu.add_channel(guild, "episodes")
+        results = []
         with tempfile.TemporaryDirectory() as folder:
-            async with bot_process(emu, module, Path(folder), *args) as bot:
-                rss = psutil.Process(bot.process.pid).memory_info().rss
-                return StartupResult(label, guilds, bot.ready_after, rss / 2**20)
+            for _ in range(starts):
+                async with bot_process(emu, module, Path(folder), *args) as bot:
+                    rss = psutil.Process(bot.process.pid).memory_info().rss
+                    results.append(StartupResult(label, guilds, bot.ready_after, rss / 2**20))
+        return results
     finally:
         await emu.stop()
 
@@ -65,16 +78,19 @@ async def compare(guilds: int, pairs: int) -> StartupComparison:
     result = StartupComparison(guilds, shards)
     for _ in range(pairs):
         try:
-            base = await measure("bench.baseline_bot", (), guilds, "baseline")
-            ours = await measure("bot", ("run",), guilds, "fanbot")
+            (base,) = await measure("bench.baseline_bot", (), guilds, "baseline")
+            first, again = await measure("bot", ("run",), guilds, "fanbot", starts=2)
         except (TimeoutError, RuntimeError, OSError) as error:
             print(f"start-up at {guilds} servers failed: {error!r}", flush=True)
             result.failed += 1
             continue
         result.baseline.append(base)
-        result.fanbot.append(ours)
-        result.rss_ratios.append(ratio(ours.rss_mb, base.rss_mb))
-        result.ready_ratios.append(ratio(ours.ready_s, base.ready_s))
+        result.first_start.append(first)
+        result.restart.append(again)
+        result.first_rss_ratios.append(ratio(first.rss_mb, base.rss_mb))
+        result.restart_rss_ratios.append(ratio(again.rss_mb, base.rss_mb))
+        result.first_ready_ratios.append(ratio(first.ready_s, base.ready_s))
+        result.restart_ready_ratios.append(ratio(again.ready_s, base.ready_s))
     return result
 
 

@@ -105,8 +105,8 @@ class Facts(commands.GroupCog, group_name="fact", group_description="Facts about
         snapshot = self.bot.catalogue.snapshot
         facts = self.bot.store.facts
         page = await facts.search(query, slug, MAX_RESULTS, guild_id=interaction.guild_id)
-        proper = snapshot.canonical_name(query)
-        if not page.facts and proper is not None:
+        proper = None if page.facts else snapshot.canonical_name(query)
+        if proper is not None:
             page = await facts.search(proper, slug, MAX_RESULTS, guild_id=interaction.guild_id)
         if not page.facts:
             hints = snapshot.person_suggestions(query)

@@ -76,6 +76,10 @@ class Language:
     # -- CLDR formats ---------------------------------------------------------------------
 
     def number(self, n: int) -> str:
+        # Below 100 every CLDR locale writes the plain digits (Babel formats in Latin digits
+        # and groups from 1,000, Toki Pona from 100): the common case skips Babel's 10 µs.
+        if 0 <= n < 100:
+            return str(n)
         return format_decimal(n, locale=self.code)
 
     def date(self, day: date, width: DateWidth = "full") -> str:

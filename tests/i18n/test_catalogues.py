@@ -99,3 +99,12 @@ def test_dates_numbers_and_weekdays_the_local_way() -> None:
     assert indonesian.number(100000) == "100.000"
     assert korean.weekday(2) == "수요일"
     assert catalogues.english().human_list(["a", "b", "c"], "or") == "a, b or c"
+
+
+def test_small_numbers_are_the_plain_digits_in_every_locale_babel_knows() -> None:
+    """Why ``Language.number`` may skip Babel below 100 (a language added later included)."""
+    from babel import localedata
+    from babel.numbers import format_decimal
+
+    for code in localedata.locale_identifiers():
+        assert all(format_decimal(n, locale=code) == str(n) for n in (0, 7, 42, 99)), code

@@ -303,3 +303,11 @@ def test_a_title_with_another_number_is_not_a_typo() -> None:
     assert index.best("Soundtrak") is not None
     assert index.best("Soundtrack #2") is None
     assert index.suggestions("Soundtrack 2") == []
+
+
+def test_a_repeated_lookup_answers_the_same_even_after_the_caller_changed_its_list() -> None:
+    people = NameIndex(PEOPLE)
+    first = people.search("kim")
+    first.clear()  # a caller's list is its own: the remembered answer is not touched
+
+    assert people.search("kim") == NameIndex(PEOPLE).search("kim") != []
