@@ -251,10 +251,13 @@ async def main(quick: bool, only: set[str]) -> None:
         lines += [
             "### Trivia load",
             "",
-            "| games | players each | clicks | click-to-ack p50 | p99 | lost answers |",
-            "|---|---|---|---|---|---|",
-            f"| {load.games} | {load.players} | {load.clicks} | {_fmt(load.summary.p50_ms)} ms |"
-            f" {_fmt(load.summary.p99_ms)} ms | {load.lost} |",
+            "| games | players each | start settled p50 | max | starts failed | clicks |"
+            " click-to-ack p50 | p99 | lost answers | 429s |",
+            "|---|---|---|---|---|---|---|---|---|---|",
+            f"| {load.games} | {load.players} | {_fmt(load.starts.p50_ms)} ms |"
+            f" {_fmt(load.starts.max_ms)} ms | {load.starts_failed} | {load.clicks} |"
+            f" {_fmt(load.summary.p50_ms)} ms | {_fmt(load.summary.p99_ms)} ms | {load.lost} |"
+            f" {load.rate_limited} |",
             "",
         ]
     show(lines, report)

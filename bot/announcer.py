@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Awaitable, Mapping, Sequence
+from collections.abc import Awaitable, Coroutine, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -54,6 +54,7 @@ log = logging.getLogger(__name__)
 # How long a stopping bot lets announcements in flight finish (Docker kills after 10 s).
 # What is cut off stays claimed and is taken over, looked for and resent by the next start.
 DRAIN_SECONDS = 7.0
+FAN_OUT_SLICE = 256  # deliveries started before the loop gets a turn
 # Catch-up reads episodes that fell due this far back (older ones were settled before) and
 # reminders up to a day ahead (the longest lead).
 CATCH_UP_HORIZON = timedelta(days=7)
@@ -297,7 +298,23 @@ class Announcer:
         )
 
     async def _fan_out(self, sends: Sequence[Awaitable[None]]) -> None:
-        results = await asyncio.gather(*sends, return_exceptions=True)
+        """Each send its own task (one waiting out a retry holds no other up), started a
+        slice at a time: between slices the loop answers the first posts' database and HTTP
+        replies, and fans' interactions, instead of after 10,000 task starts."""
+        tasks: list[asyncio.Future[None]] = []
+        try:
+            for start in range(0, len(sends), FAN_OUT_SLICE):
+                if start:
+                    await asyncio.sleep(0)
+                tasks += [asyncio.ensure_future(s) for s in sends[start : start + FAN_OUT_SLICE]]
+        except BaseException:  # cancelled while starting: stop what started, drop the rest
+            for task in tasks:
+                task.cancel()
+            for send in sends[len(tasks) :]:
+                if isinstance(send, Coroutine):
+                    send.close()
+            raise
+        results = await asyncio.gather(*tasks, return_exceptions=True)
         for result in results:
             if isinstance(result, BaseException) and not isinstance(result, asyncio.CancelledError):
                 log.error("an announcement failed unexpectedly", exc_info=result)

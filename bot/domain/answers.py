@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from types import MappingProxyType
 
 from rapidfuzz.distance import Levenshtein
@@ -45,17 +46,38 @@ def answer_matches(typed: str, accepted: Iterable[str]) -> bool:
     (``Park`` is not ``Park Hyung-sik``): list short forms like ``Hyungsik`` in ``accepted``.
     """
     guess = _answer_key(typed)
-    if not guess:
+    return any(_keys_match(guess, _answer_key(answer)) for answer in accepted)
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerText:
+    """A text's normal forms, computed once when it is compared with many others (choosing
+    wrong answers compares every candidate with every blocked one)."""
+
+    key: str  # name_key
+    answer_key: str  # name_key with number words as digits
+
+    @classmethod
+    def of(cls, text: str) -> AnswerText:
+        return cls(name_key(text), _answer_key(text))
+
+
+def same_answer(a: AnswerText, b: AnswerText) -> bool:
+    """Whether two texts would read (or type-match) as the same answer."""
+    return (
+        a.key == b.key
+        or _keys_match(a.answer_key, b.answer_key)
+        or _keys_match(b.answer_key, a.answer_key)
+    )
+
+
+def _keys_match(guess: str, target: str) -> bool:
+    """A typed key against an accepted one (the typo budget is the accepted one's)."""
+    if not guess or not target:
         return False
-    for answer in accepted:
-        target = _answer_key(answer)
-        if not target:
-            continue
-        if guess == target:
-            return True
-        if _DIGITS.findall(guess) != _DIGITS.findall(target):
-            continue
-        budget = typo_budget(len(target))
-        if budget and Levenshtein.distance(guess, target, score_cutoff=budget) <= budget:
-            return True
-    return False
+    if guess == target:
+        return True
+    if _DIGITS.findall(guess) != _DIGITS.findall(target):
+        return False
+    budget = typo_budget(len(target))
+    return bool(budget) and Levenshtein.distance(guess, target, score_cutoff=budget) <= budget

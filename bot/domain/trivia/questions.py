@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from random import Random
 
-from bot.domain.answers import answer_matches
+from bot.domain.answers import AnswerText, same_answer
 from bot.domain.models import (
     TriviaQuestion,
 )
@@ -88,11 +88,6 @@ class Question:
         return (self.answer, *self.accepted)
 
 
-def same_answer(a: str, b: str) -> bool:
-    """Whether two texts would read (or type-match) as the same answer."""
-    return name_key(a) == name_key(b) or answer_matches(a, (b,)) or answer_matches(b, (a,))
-
-
 def pick_wrong(
     answer: str,
     avoid: Iterable[str],
@@ -106,7 +101,7 @@ def pick_wrong(
     in ``avoid`` (accepted spellings, other correct answers) or an already chosen one, or when
     it appears in ``mentioned_in`` (the question text would then hint at it).
     """
-    blocked = [answer, *avoid]
+    blocked = [AnswerText.of(text) for text in (answer, *avoid)]  # and each one chosen
     mentioned = name_key(mentioned_in)
     chosen: list[str] = []
     for tier in tiers:
@@ -115,12 +110,13 @@ def pick_wrong(
         for option in options:
             if len(chosen) == WRONG_COUNT:
                 return chosen
-            key = name_key(option)
-            if not key or (mentioned and key in mentioned):
+            form = AnswerText.of(option)
+            if not form.key or (mentioned and form.key in mentioned):
                 continue
-            if any(same_answer(option, other) for other in (*blocked, *chosen)):
+            if any(same_answer(form, other) for other in blocked):
                 continue
             chosen.append(option)
+            blocked.append(form)
     return chosen if len(chosen) == WRONG_COUNT else None
 
 
