@@ -209,18 +209,18 @@ async def main(quick: bool, only: set[str]) -> None:
             " baseline ready | ours ready | ready ratio (min-max) | failed |",
             "|---|---|---|---|---|---|---|---|---|---|---|",
         ]
-        median = memory.StartupComparison.spread
+        spread = memory.StartupComparison.spread
         for r in start:
-            base_rss = median([b.rss_mb for b in r.baseline])[0]
-            base_ready = median([b.ready_s for b in r.baseline])[0]
+            base_rss = spread([b.rss_mb for b in r.baseline])[0]
+            base_ready = spread([b.ready_s for b in r.baseline])[0]
             kinds = (
                 ("first start", r.first_start, r.first_rss_ratios, r.first_ready_ratios),
                 ("restart", r.restart, r.restart_rss_ratios, r.restart_ready_ratios),
             )
             for kind, ours, rss_ratios, ready_ratios in kinds:
-                rss, ready = median(rss_ratios), median(ready_ratios)
-                our_rss = median([b.rss_mb for b in ours])[0]
-                our_ready = median([b.ready_s for b in ours])[0]
+                rss, ready = spread(rss_ratios), spread(ready_ratios)
+                our_rss = spread([b.rss_mb for b in ours])[0]
+                our_ready = spread([b.ready_s for b in ours])[0]
                 lines.append(
                     f"| {r.guilds} | {r.shards} | {kind} | {len(rss_ratios)} |"
                     f" {_fmt(base_rss, 0)} MB | {_fmt(our_rss, 0)} MB |"

@@ -303,16 +303,17 @@ class Announcer:
         replies, and fans' interactions, instead of after 10,000 task starts."""
         tasks: list[asyncio.Future[None]] = []
         try:
-            for start in range(0, len(sends), FAN_OUT_SLICE):
-                if start:
+            for send in sends:
+                if tasks and len(tasks) % FAN_OUT_SLICE == 0:
                     await asyncio.sleep(0)
-                tasks += [asyncio.ensure_future(s) for s in sends[start : start + FAN_OUT_SLICE]]
+                tasks.append(asyncio.ensure_future(send))
         except BaseException:  # cancelled while starting: stop what started, drop the rest
             for task in tasks:
                 task.cancel()
             for send in sends[len(tasks) :]:
                 if isinstance(send, Coroutine):
                     send.close()
+            await asyncio.gather(*tasks, return_exceptions=True)  # let them unwind first
             raise
         results = await asyncio.gather(*tasks, return_exceptions=True)
         for result in results:

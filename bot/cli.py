@@ -27,11 +27,10 @@ import discord
 from bot.client import FanBot
 from bot.config import ConfigError, Settings, configure_logging, load_settings
 from bot.discord_urls import point_discord_at
+from bot.exit_status import EXIT_OK, EXIT_PROBLEMS, EXIT_SETUP
 from bot.store import LockRefused, StoreError
 
 log = logging.getLogger("bot")
-
-EXIT_OK, EXIT_PROBLEMS, EXIT_SETUP = 0, 1, 2
 
 PRIVILEGED_INTENT_REFUSED = (
     "Discord refused the Message Content intent: enable it in the Developer Portal → your"

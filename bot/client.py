@@ -159,10 +159,9 @@ class FanBot(commands.AutoShardedBot):
             raise RuntimeError("the drama supply is built in setup_hook")
         return self._supply
 
-    @property
-    def sources(self) -> SourceFollower:
+    async def sources(self) -> SourceFollower:
         """The TVmaze follower (built, with its parsers, on first use)."""
-        return self.supply.follower
+        return await self.supply.follower()
 
     @property
     def airing(self) -> AiringScheduler:
@@ -254,8 +253,9 @@ class FanBot(commands.AutoShardedBot):
             self.tvmaze,
             self.clock,
             self.settings.data_dir,
+            await self._store.database.schema_version(),
         )
-        folder_imported = await self._supply.import_folder_if_changed()
+        folder_import = await self._supply.import_folder_if_changed()
         await self._catalogue.refresh()
         self._trivia = TriviaSessions(
             trivia=self._store.trivia,
@@ -289,8 +289,12 @@ class FanBot(commands.AutoShardedBot):
         await self._airing.replan()
         self.run_in_background(self.announcer.catch_up(at_start=True))
         self.run_in_background(refresh_forever(self.refresh_sources, self.settings.refresh_every))
-        if folder_imported is not None:  # a data file over a TVmaze drama may have changed
-            self.run_in_background(self.supply.reapply_overlays(self.refresh_source))
+        if folder_import is not None:  # a data file over a TVmaze drama may have changed
+            settling = self.supply.settle_folder(folder_import, self.refresh_source)
+            if await self.store.dramas.sourced():  # TVmaze calls: in the background
+                self.run_in_background(settling)
+            else:
+                await settling
         interrupted = await self.trivia.running_in_store()
         if interrupted:
             self.run_in_background(self.trivia.settle_interrupted(interrupted))
@@ -319,13 +323,13 @@ class FanBot(commands.AutoShardedBot):
 
     async def add_from_source(self, show_id: int) -> Imported:
         """Import one TVmaze show (raises TvmazeError), then plan its announcements."""
-        imported = await self.sources.add(show_id)
+        imported = await (await self.sources()).add(show_id)
         await self._after_source_import([imported])
         return imported
 
     async def refresh_source(self, slug: str, source: str) -> Imported:
         """``/drama refresh <drama>``: fetch it now (raises TvmazeError)."""
-        imported = await self.sources.refresh_one(slug, source)
+        imported = await (await self.sources()).refresh_one(slug, source)
         await self._after_source_import([imported])
         return imported
 

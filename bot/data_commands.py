@@ -12,12 +12,12 @@ from pathlib import Path
 
 import discord
 
-from bot.cli import EXIT_OK, EXIT_PROBLEMS, EXIT_SETUP
 from bot.config import Settings
 from bot.data.importer import describe_result, import_files, overlays_in, validate_files
 from bot.domain.clock import SystemClock
 from bot.domain.models import DramaFile
 from bot.domain.schedule import build_episodes, episode_status, format_local
+from bot.exit_status import EXIT_OK, EXIT_PROBLEMS, EXIT_SETUP
 from bot.sources.following import SourceFollower
 from bot.sources.tvmaze import TvmazeClient, TvmazeError
 from bot.store import Store, StoreError
@@ -128,8 +128,8 @@ async def check_command(settings: Settings) -> int:
 
 
 async def schedule_command(settings: Settings, slug: str | None, upcoming: bool) -> int:
-    """The episode table of the data files (what every start imports); the database is
-    neither opened nor written."""
+    """The episode table of the data files (what a start imports when they changed); the
+    database is neither opened nor written."""
     files: list[DramaFile] = []
     for _path, loaded in validate_files([settings.data_dir]):
         if isinstance(loaded, DramaFile):

@@ -87,7 +87,9 @@ class Dramas(commands.GroupCog, group_name="drama", group_description="The drama
         if len(current.strip()) < 2:
             return []
         try:
-            hits = await asyncio.wait_for(self.bot.sources.search(current), SEARCH_SECONDS)
+            hits = await asyncio.wait_for(
+                (await self.bot.sources()).search(current), SEARCH_SECONDS
+            )
         except (TvmazeError, TimeoutError) as error:
             log.info("TVmaze search for %r failed: %s", current, error)
             return []
@@ -144,7 +146,7 @@ class Dramas(commands.GroupCog, group_name="drama", group_description="The drama
         text = typed.strip().removeprefix("tvmaze:")
         if text.isdecimal():
             return int(text)
-        hits = await self.bot.sources.search(typed)
+        hits = await (await self.bot.sources()).search(typed)
         return hits[0].show_id if hits else None
 
     def _found(self, lang: Language, imported: Imported, *, refreshed: bool = False) -> str:

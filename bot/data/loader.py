@@ -104,9 +104,7 @@ class _StrictLoader(yaml.SafeLoader):
             ) from error
 
 
-_StrictLoader.add_constructor(
-    "tag:yaml.org,2002:timestamp", _StrictLoader.construct_yaml_timestamp
-)
+_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _StrictLoader.construct_yaml_timestamp)
 
 
 def load_drama_file(file: Path) -> DramaFile:

@@ -57,9 +57,7 @@ class AnnounceFailure:
 
     @classmethod
     def of(cls, failure: DeliveryFailed, channel_id: int | None = None) -> AnnounceFailure:
-        return cls(
-            Trouble.POST, failure.problem, failure.status, failure.detail[:300], channel_id
-        )
+        return cls(Trouble.POST, failure.problem, failure.status, failure.detail[:300], channel_id)
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,9 @@ SEARCH_FUZZY_CUTOFF = 80.0
 SUGGEST_FUZZY_CUTOFF = 60.0
 """Raw ``fuzz.ratio`` for "did you mean" suggestions: loose on purpose, shown only as hints."""
 
+MEMO_SIZE = 1024  # answers an index remembers before it starts over (a few hundred KB at most)
+MEMO_LIMIT = 5  # only lookups of up to this many matches are remembered
+
 
 @dataclass(frozen=True, slots=True)
 class _Mode:
@@ -66,8 +69,6 @@ class _Mode:
 # Short keys are excluded from prefix/fuzzy in search: "han" should not typo-match "hana". The
 # edit budget stops a longer query from "typo-matching" a short word group ("Han Sooho" is two
 # insertions away from the group "Han So" of "Han So Hee": a suggestion, not a confident hit).
-MEMO_SIZE = 4096  # answers an index remembers before it starts over
-
 _SEARCH = _Mode(prefix_min=4, fuzzy_min=4, fuzzy_cutoff=SEARCH_FUZZY_CUTOFF, typo_budget=True)
 _SUGGEST = _Mode(prefix_min=2, fuzzy_min=3, fuzzy_cutoff=SUGGEST_FUZZY_CUTOFF, typo_budget=False)
 _COMPLETE = _Mode(prefix_min=1, fuzzy_min=4, fuzzy_cutoff=SEARCH_FUZZY_CUTOFF, typo_budget=True)
@@ -327,6 +328,8 @@ class NameIndex:
         """``_ranked``, remembered: the index never changes and fans type the same few names
         (and autocomplete the same prefixes) over and over; the typo tier alone costs tens of
         microseconds per call."""
+        if limit > MEMO_LIMIT:  # autocomplete's 25: many prefixes, long answers
+            return self._ranked(query, mode, limit)
         memo_key = (query, mode, limit)
         found = self._memo.get(memo_key)
         if found is None:

@@ -10,8 +10,10 @@ show never loads them.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,6 +34,14 @@ log = logging.getLogger(__name__)
 DATA_FOLDER_DIGEST = "data-folder-digest"
 
 
+@dataclass(frozen=True)
+class FolderImport:
+    """A start's import of a changed data folder, not yet recorded as done."""
+
+    outcomes: list[FileOutcome]
+    digest: str | None
+
+
 class DramaSupply:
     """The data folder's imports and the TVmaze follower, each loaded when first needed."""
 
@@ -42,38 +52,52 @@ class DramaSupply:
         tvmaze: TvmazeClient,
         clock: Clock,
         data_dir: Path,
+        schema_version: int,
     ) -> None:
         self._dramas = dramas
         self._state = state
         self._tvmaze = tvmaze
         self._clock = clock
         self._data_dir = data_dir
+        self._schema_version = schema_version  # an import after a migration may write more
         self._follower: SourceFollower | None = None
 
     async def import_files(self, paths: Iterable[Path]) -> list[FileOutcome]:
         """Validate and import drama files (one transaction each); bad ones are reported."""
-        from bot.data.importer import import_files  # the parsers load here
+        await asyncio.to_thread(_load_parsers)
+        from bot.data.importer import import_files
 
         return await import_files(self._dramas, paths)
 
-    async def import_folder_if_changed(self) -> list[FileOutcome] | None:
+    async def import_folder_if_changed(self) -> FolderImport | None:
         """The data folder, unless it is as its last clean import read it (then None).
 
-        A rejected file keeps the digest from being recorded, so the next start reads it
-        (and reports it) again."""
-        digest = await asyncio.to_thread(folder_digest, self._data_dir)
-        if digest == await self._state.get(DATA_FOLDER_DIGEST):
+        The digest is recorded by :meth:`settle_folder` once the import is clean and the
+        overlays are applied, so a rejected file, or an overlay TVmaze could not take yet, is
+        read (and reported) again at the next start."""
+        digest = await asyncio.to_thread(folder_digest, self._data_dir, self._schema_version)
+        if digest is not None and digest == await self._state.get(DATA_FOLDER_DIGEST):
             log.info("data files in %s unchanged since their last import", self._data_dir)
             return None
-        outcomes = await self.import_files([self._data_dir])
-        if not any(outcome.error for outcome in outcomes):
-            await self._state.put(DATA_FOLDER_DIGEST, digest, self._clock.now())
-        return outcomes
+        log.info("importing the data files in %s (changed since their last import)", self._data_dir)
+        return FolderImport(await self.import_files([self._data_dir]), digest)
 
-    @property
-    def follower(self) -> SourceFollower:
+    async def settle_folder(
+        self, folder: FolderImport, refresh_one: Callable[[str, str], Awaitable[Imported]]
+    ) -> None:
+        """After importing a changed folder: apply its overlays to the followed dramas, then
+        record the digest if everything went in."""
+        applied = await self._reapply_overlays(refresh_one)
+        clean = not any(outcome.error for outcome in folder.outcomes)
+        if applied and clean and folder.digest is not None:
+            await self._state.put(DATA_FOLDER_DIGEST, folder.digest, self._clock.now())
+
+    async def follower(self) -> SourceFollower:
+        """The TVmaze follower, built on first use: its modules (pydantic and the mapping,
+        a few hundred milliseconds of imports) load in a thread while the loop goes on."""
         if self._follower is None:
-            from bot.data.importer import overlays_in  # the parsers load here
+            await asyncio.to_thread(_load_parsers)
+            from bot.data.importer import overlays_in
             from bot.sources.following import SourceFollower
 
             folder = self._data_dir
@@ -86,21 +110,22 @@ class DramaSupply:
         """Every followed show TVmaze says changed; with none followed, nothing is loaded."""
         if not await self._dramas.sourced():
             return RefreshReport(0, (), ())
-        return await self.follower.refresh_all()
+        return await (await self.follower()).refresh_all()
 
-    async def reapply_overlays(
+    async def _reapply_overlays(
         self, refresh_one: Callable[[str, str], Awaitable[Imported]]
-    ) -> None:
-        """After importing a changed folder: import again each followed drama a data file
-        overlays (one TVmaze call each), so an edited file wins now, not at the show's next
-        change."""
+    ) -> bool:
+        """Import again each followed drama a data file overlays (one TVmaze call each), so
+        an edited file wins now, not at the show's next change; False if one failed."""
         sourced = await self._dramas.sourced()
         if not sourced:
-            return
-        from bot.data.importer import overlays_in  # the parsers load here
+            return True
+        await asyncio.to_thread(_load_parsers)
+        from bot.data.importer import overlays_in
 
         overlays = await asyncio.to_thread(overlays_in, self._data_dir)
         slugs = {d.source: d.slug for d in sourced}
+        applied = True
         for source in sorted(overlays):
             slug = slugs.get(source)
             if slug is None:
@@ -109,6 +134,15 @@ class DramaSupply:
                 await refresh_one(slug, source)
             except TvmazeError as error:
                 log.warning("data file over %s not applied yet: %s", source, error.reason)
+                applied = False
+        return applied
+
+
+def _load_parsers() -> None:
+    """Import the data files' and TVmaze's parsers (run in a thread: once loaded, the
+    imports inside the methods above are dictionary lookups)."""
+    for module in ("bot.data.importer", "bot.sources.following"):
+        importlib.import_module(module)
 
 
 async def refresh_forever(
