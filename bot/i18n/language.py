@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gettext
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
@@ -13,8 +12,6 @@ from typing import Literal
 import babel
 from babel.dates import format_date, format_skeleton, get_day_names
 from babel.lists import format_list
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
 ENGLISH_CODE = "en"
@@ -105,8 +102,10 @@ class Language:
 
 
 class Catalogues:
-    """Every catalogue in ``bot/locales``, read once at start (the ``.po`` files themselves,
-    compiled in memory with Babel: a fresh ``pip install -e .`` needs no build step)."""
+    """Every catalogue in ``bot/locales``, read once at start from its compiled ``.mo`` file
+    (committed beside the ``.po``; ``tests/i18n`` fails when one is out of date): reading
+    them takes the standard library alone, where compiling the ``.po`` files at each start
+    took Babel's message tools and about a megabyte that stayed resident."""
 
     def __init__(self, translations: dict[str, gettext.NullTranslations]) -> None:
         self._translations = dict(translations)
@@ -115,14 +114,9 @@ class Catalogues:
     @classmethod
     def load(cls, directory: Path = LOCALES_DIR) -> Catalogues:
         found: dict[str, gettext.NullTranslations] = {}
-        for po_path in sorted(directory.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
-            code = po_path.parent.parent.name
-            with po_path.open("rb") as po_file:
-                catalog = read_po(po_file, locale=code, domain=DOMAIN)
-            compiled = io.BytesIO()
-            write_mo(compiled, catalog, use_fuzzy=False)
-            compiled.seek(0)
-            found[code] = gettext.GNUTranslations(compiled)
+        for mo_path in sorted(directory.glob(f"*/LC_MESSAGES/{DOMAIN}.mo")):
+            with mo_path.open("rb") as mo_file:
+                found[mo_path.parent.parent.name] = gettext.GNUTranslations(mo_file)
         return cls(found)
 
     @property

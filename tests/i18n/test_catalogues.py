@@ -3,6 +3,8 @@ translation with the same placeholders, and the template is what ``pybabel extra
 
 from __future__ import annotations
 
+import gettext
+import io
 import string
 import subprocess
 import sys
@@ -10,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from bot.i18n import Catalogues
@@ -77,6 +80,21 @@ def test_every_message_is_translated_with_the_same_placeholders(
                 got = sorted(_fields(text))
                 problems.append(f"placeholders {got} != {sorted(wanted)}: {text!r}")
     assert not problems, problems
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_each_compiled_catalogue_is_its_po_file_compiled(code: str) -> None:
+    """The bot reads the .mo files; after editing a .po, run
+    ``pybabel compile -D fanbot -d bot/locales`` (README, Adding a language)."""
+    folder = LOCALES / code / "LC_MESSAGES"
+    compiled = io.BytesIO()
+    write_mo(compiled, _read(folder / "fanbot.po"), use_fuzzy=False)
+    compiled.seek(0)
+    with (folder / "fanbot.mo").open("rb") as committed:
+        shipped = gettext.GNUTranslations(committed)
+    assert shipped._catalog == gettext.GNUTranslations(compiled)._catalog, (  # type: ignore[attr-defined]
+        f"{folder / 'fanbot.mo'} is out of date: run pybabel compile -D fanbot -d bot/locales"
+    )
 
 
 def test_the_bot_loads_every_catalogue() -> None:
