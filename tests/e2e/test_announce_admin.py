@@ -111,11 +111,10 @@ async def test_leaving_a_server_ends_its_announcements(
 
     emulator.remove_bot_from(fans.guild)
 
-    async def ended() -> bool:
-        return await store.subscriptions() == []
+    async def ended() -> bool:  # the subscriptions, then the jobs planned from them
+        return await store.subscriptions() == [] and runner.bot.airing.planned == []
 
-    await eventually(ended)
-    assert runner.bot.airing.planned == []  # nothing left to announce there
+    await eventually(ended)  # nothing left to announce there
 
 
 async def test_a_server_that_removed_the_bot_while_it_was_down_is_forgotten_at_start(
