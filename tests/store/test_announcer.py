@@ -7,6 +7,7 @@ the end-to-end tests (tests/e2e/test_delivery_faults.py) drive the real discord.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -17,7 +18,13 @@ import pytest
 from bot.announcer import Announcer
 from bot.catalogue import Catalogue
 from bot.data.importer import import_files
-from bot.domain.announcements import AnnouncementKind, Claim, DeliveryKey, DeliveryState
+from bot.domain.announcements import (
+    AnnouncementKind,
+    Claim,
+    DeliveryKey,
+    DeliveryState,
+    PlannedJob,
+)
 from bot.domain.delivery import DeliveryFailed, Problem, RetryPolicy
 from bot.i18n import Catalogues
 from bot.messenger import Destination, OutgoingPost
@@ -248,3 +255,54 @@ async def test_a_move_notice_cut_off_by_a_crash_is_finished_by_the_next_start(
     assert to == Destination.channel(GUILD, CHANNEL) and post.embed is not None
     assert "moved" in (post.embed.title or "") + (post.embed.description or "")
     assert await store.announcements.deliveries() == [(notice, DeliveryState.SENT, 9001)]
+
+
+@dataclass
+class HeldMessenger(RecordingMessenger):
+    """Posts that wait for ``release`` (a slow Discord): deliveries stay in flight."""
+
+    release: asyncio.Event = field(default_factory=asyncio.Event)
+    posting: asyncio.Event = field(default_factory=asyncio.Event)  # a post has begun
+
+    async def post(self, to: Destination, post: OutgoingPost, *, nonce: str | None) -> int:
+        self.posting.set()
+        await self.release.wait()
+        return await super().post(to, post, nonce=nonce)
+
+
+async def many_servers(store: Store, count: int) -> None:
+    for n in range(count):
+        await store.announcements.subscribe(
+            GUILD + 1 + n, "soon", CHANNEL + 1 + n, AIRS_AT - timedelta(days=1)
+        )
+
+
+async def test_a_fan_out_started_a_slice_at_a_time_still_reaches_every_server(
+    store: Store,
+) -> None:
+    await many_servers(store, 599)  # 600 with the fixture's: three slices
+    messenger = HeldMessenger()
+    messenger.release.set()
+    job = PlannedJob("soon", 1, AnnouncementKind.AIRING, AIRS_AT)
+
+    await (await announcer(store, messenger, AIRS_AT)).run(job)
+
+    channels = [to.channel_id for to, _ in messenger.posts]
+    assert len(channels) == len(set(channels)) == 600
+
+
+async def test_a_fan_out_cancelled_mid_way_leaves_no_delivery_running(
+    store: Store,
+) -> None:
+    await many_servers(store, 599)
+    messenger = HeldMessenger()
+    job = PlannedJob("soon", 1, AnnouncementKind.AIRING, AIRS_AT)
+    running = asyncio.create_task((await announcer(store, messenger, AIRS_AT)).run(job))
+    await messenger.posting.wait()  # deliveries in flight, others waiting for a slot
+
+    running.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await running
+
+    assert asyncio.all_tasks() == {asyncio.current_task()}  # every started one unwound
+    assert messenger.posts == []
