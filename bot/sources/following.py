@@ -130,6 +130,16 @@ class SourceFollower:
             document = document.model_copy(
                 update={"slug": await self._free_slug(document.slug, show_id)}
             )
+        elif document.slug != slug:
+            # Subscriptions, reminders and scores name the drama by its slug: a followed
+            # drama keeps it (a file's slug counts when the show is first added).
+            log.warning(
+                "the data file for %s names it %r; it is followed as %r, which it keeps",
+                source,
+                document.slug,
+                slug,
+            )
+            document = document.model_copy(update={"slug": slug})
         drama_file = document.to_drama_file()
         before = {e.number: e for e in await self._dramas.episodes(document.slug)}
         result = await self._dramas.import_file(

@@ -70,3 +70,26 @@ async def test_an_overlay_tvmaze_could_not_take_is_applied_by_a_later_start(
     finally:
         await client.close()
         await store.close()
+
+
+async def test_a_file_giving_a_followed_drama_another_slug_applies_and_keeps_the_slug(
+    replay: TvmazeReplay, tmp_path: Path
+) -> None:
+    store = await Store.open(tmp_path / "fanbot.sqlite3")
+    client = TvmazeClient(replay.url)
+    folder = tmp_path / "dramas"
+    folder.mkdir()
+    try:
+        replay.answer(SHOW_PATH, alchemy(weekly(2)), cache=False)
+        supply = await a_start(store, client, folder)
+        followed = await (await supply.follower()).add(ALCHEMY)
+        slug = followed.drama_file.drama.slug
+        (folder / "aos.yaml").write_text(overlay("aos"), encoding="utf-8")
+
+        assert await apply_at_start(await a_start(store, client, folder))
+
+        [drama] = await store.dramas.dramas()
+        assert (drama.slug, drama.platform) == (slug, "Netflix")
+    finally:
+        await client.close()
+        await store.close()
