@@ -4,6 +4,7 @@ that announces it, and what its channel shows."""
 from __future__ import annotations
 
 import asyncio
+import inspect
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -59,10 +60,7 @@ async def second_server(emulator: DiscordEmulator, bot: FanBot) -> tuple[Guild, 
     guild = emulator.add_guild("Second Fans")
     channel = emulator.add_channel(guild, "episodes")
     admin = emulator.add_user("second-mod", guild=guild, manage_guild=True)
-    for _ in range(100):
-        if bot.get_guild(guild.id) is not None and bot.get_channel(channel.id) is not None:
-            break
-        await asyncio.sleep(0.02)
+    await eventually(lambda: bot.get_channel(channel.id) is not None, timeout=5)
     return guild, channel, admin
 
 
@@ -72,13 +70,18 @@ def posts(emulator: DiscordEmulator, channel: Channel) -> list[str]:
     ]
 
 
-async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 30) -> None:
-    """Wait until ``check()`` holds, for state that has no events (the store): polls."""
-    async with asyncio.timeout(timeout):
-        while True:
-            if await check():
-                return
-            await asyncio.sleep(0.05)
+async def eventually(check: Callable[[], bool | Awaitable[bool]], timeout: float = 30) -> None:
+    """Wait until ``check()`` holds, for state that has no events (the store, the bot's
+    caches and sessions): polls every 20 ms, fails with the check when time runs out."""
+    try:
+        async with asyncio.timeout(timeout):
+            while True:
+                held = check()
+                if await held if inspect.isawaitable(held) else held:
+                    return
+                await asyncio.sleep(0.02)
+    except TimeoutError:
+        raise AssertionError(f"still false after {timeout} s: {check}") from None
 
 
 async def until(instant: datetime) -> None:
@@ -91,11 +94,13 @@ async def settled(
 ) -> list[DeliveryState]:
     """Wait until ``count`` deliveries of ``kind`` are settled in the log; their states.
 
-    The log is written after Discord answers, so this polls the store (every 50 ms)."""
-    async with asyncio.timeout(timeout):
-        while True:
-            rows = await store.announcements.deliveries(kind)
-            states = [state for _, state, _ in rows if state is not DeliveryState.CLAIMED]
-            if len(states) >= count:
-                return states
-            await asyncio.sleep(0.05)
+    The log is written after Discord answers, so this polls the store."""
+    states: list[DeliveryState] = []
+
+    async def enough() -> bool:
+        rows = await store.announcements.deliveries(kind)
+        states[:] = [state for _, state, _ in rows if state is not DeliveryState.CLAIMED]
+        return len(states) >= count
+
+    await eventually(enough, timeout)
+    return states

@@ -6,9 +6,7 @@ who knows the show would know it.
 
 from __future__ import annotations
 
-import asyncio
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,6 +14,7 @@ import pytest
 from bot.client import FanBot
 from bot.domain.trivia import LETTERS
 from bot.trivia_sessions import TriviaSession
+from tests.e2e.airing import eventually
 from tests.e2e.conftest import SHIPPED_DATA, FanbotRunner, Fans, fanbot_settings
 from tests.emulator import DiscordEmulator, User
 from tests.emulator.state import Message
@@ -38,16 +37,6 @@ async def cara(emulator: DiscordEmulator, fans: Fans) -> User:
 @pytest.fixture
 async def mod(emulator: DiscordEmulator, fans: Fans) -> User:
     return emulator.add_user("mod", guild=fans.guild, permissions=MANAGE_MESSAGES)
-
-
-async def eventually(condition: Callable[[], bool], timeout: float = 2.0) -> None:
-    """Poll the bot's own state (the emulator cannot tell when it changes)."""
-    step = 0.02
-    for _ in range(int(timeout / step)):
-        if condition():
-            return
-        await asyncio.sleep(step)
-    raise AssertionError(f"still false after {timeout}s: {condition}")
 
 
 def session_in(bot: FanBot, fans: Fans) -> TriviaSession:
@@ -84,7 +73,7 @@ async def question(
         fans.general, f"Question {number}/{total}", timeout=REVEAL_TIMEOUT
     )
     session = session_in(bot, fans)
-    await eventually(lambda: session.message_id == message.id)
+    await eventually(lambda: session.message_id == message.id, timeout=2)
     return message
 
 
@@ -141,7 +130,7 @@ async def test_a_two_question_game_locks_answers_reveals_and_ends_with_the_score
     alice_points = points_of(board, alice)
     assert 20 <= alice_points <= 30
     assert "(2/2 right, best streak 2)" in description(board)
-    await eventually(lambda: fanbot.trivia.in_channel(fans.general.id) is None)
+    await eventually(lambda: fanbot.trivia.in_channel(fans.general.id) is None, timeout=2)
 
     score = await emulator.slash(bob, "/trivia score", user=alice)
     [embed] = score.embeds

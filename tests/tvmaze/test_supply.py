@@ -4,6 +4,7 @@ changed, and tried again by every next start until TVmaze lets it be applied."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -31,65 +32,71 @@ async def replay() -> AsyncIterator[TvmazeReplay]:
     await server.stop()
 
 
-async def a_start(store: Store, client: TvmazeClient, folder: Path) -> DramaSupply:
-    version = await store.database.schema_version()
-    return DramaSupply(store.dramas, store.bot_state, client, SetClock(), folder, version)
+@dataclass
+class Bot:
+    """A bot's database, TVmaze client and data folder, kept across its starts."""
+
+    store: Store
+    client: TvmazeClient
+    folder: Path
+
+    async def start(self) -> DramaSupply:
+        version = await self.store.database.schema_version()
+        return DramaSupply(
+            self.store.dramas, self.store.bot_state, self.client, SetClock(), self.folder, version
+        )
+
+    async def apply_at_start(self) -> bool:
+        """What ``setup_hook`` does with the folder; whether it was imported (changed)."""
+        supply = await self.start()
+        folder_import = await supply.import_folder_if_changed()
+        if folder_import is None:
+            return False
+        follower = await supply.follower()
+        await supply.settle_folder(folder_import, follower.refresh_one)
+        return True
 
 
-async def apply_at_start(supply: DramaSupply) -> bool:
-    """What ``setup_hook`` does with the folder; whether it was imported (changed)."""
-    folder_import = await supply.import_folder_if_changed()
-    if folder_import is None:
-        return False
-    follower = await supply.follower()
-    await supply.settle_folder(folder_import, follower.refresh_one)
-    return True
+@pytest.fixture
+async def bot(replay: TvmazeReplay, tmp_path: Path) -> AsyncIterator[Bot]:
+    """The bot, following Alchemy of Souls since before any data file spoke of it."""
+    store = await Store.open(tmp_path / "fanbot.sqlite3")
+    client = TvmazeClient(replay.url)
+    (tmp_path / "dramas").mkdir()
+    running = Bot(store, client, tmp_path / "dramas")
+    replay.answer(SHOW_PATH, alchemy(weekly(2)), cache=False)
+    await (await (await running.start()).follower()).add(ALCHEMY)
+    yield running
+    await client.close()
+    await store.close()
+
+
+async def followed_slug(bot: Bot) -> str:
+    [drama] = await bot.store.dramas.dramas()
+    return drama.slug
 
 
 async def test_an_overlay_tvmaze_could_not_take_is_applied_by_a_later_start(
-    replay: TvmazeReplay, tmp_path: Path
+    replay: TvmazeReplay, bot: Bot
 ) -> None:
-    store = await Store.open(tmp_path / "fanbot.sqlite3")
-    client = TvmazeClient(replay.url)
-    folder = tmp_path / "dramas"
-    folder.mkdir()
-    try:
-        replay.answer(SHOW_PATH, alchemy(weekly(2)), cache=False)
-        first = await a_start(store, client, folder)
-        followed = await (await first.follower()).add(ALCHEMY)  # before the file existed
-        slug = followed.drama_file.drama.slug
-        (folder / "aos.yaml").write_text(overlay(slug), encoding="utf-8")
+    (bot.folder / "aos.yaml").write_text(overlay(await followed_slug(bot)), encoding="utf-8")
 
-        replay.fail(SHOW_PATH, 503)  # TVmaze is down during the next start
-        assert await apply_at_start(await a_start(store, client, folder))
-        assert await apply_at_start(await a_start(store, client, folder))  # tried again
+    replay.fail(SHOW_PATH, 503)  # TVmaze is down during the next start
+    assert await bot.apply_at_start()
+    assert await bot.apply_at_start()  # tried again
 
-        [drama] = await store.dramas.dramas()
-        assert drama.platform == "Netflix"  # what the file says
-        assert not await apply_at_start(await a_start(store, client, folder))  # now settled
-    finally:
-        await client.close()
-        await store.close()
+    [drama] = await bot.store.dramas.dramas()
+    assert drama.platform == "Netflix"  # what the file says
+    assert not await bot.apply_at_start()  # now settled
 
 
 async def test_a_file_giving_a_followed_drama_another_slug_applies_and_keeps_the_slug(
-    replay: TvmazeReplay, tmp_path: Path
+    bot: Bot,
 ) -> None:
-    store = await Store.open(tmp_path / "fanbot.sqlite3")
-    client = TvmazeClient(replay.url)
-    folder = tmp_path / "dramas"
-    folder.mkdir()
-    try:
-        replay.answer(SHOW_PATH, alchemy(weekly(2)), cache=False)
-        supply = await a_start(store, client, folder)
-        followed = await (await supply.follower()).add(ALCHEMY)
-        slug = followed.drama_file.drama.slug
-        (folder / "aos.yaml").write_text(overlay("aos"), encoding="utf-8")
+    slug = await followed_slug(bot)
+    (bot.folder / "aos.yaml").write_text(overlay("aos"), encoding="utf-8")
 
-        assert await apply_at_start(await a_start(store, client, folder))
+    assert await bot.apply_at_start()
 
-        [drama] = await store.dramas.dramas()
-        assert (drama.slug, drama.platform) == (slug, "Netflix")
-    finally:
-        await client.close()
-        await store.close()
+    [drama] = await bot.store.dramas.dramas()
+    assert (drama.slug, drama.platform) == (slug, "Netflix")
