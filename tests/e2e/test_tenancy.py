@@ -17,7 +17,7 @@ import pytest
 
 from bot.client import FanBot
 from bot.domain.trivia.generated import MASK
-from bot.trivia_sessions import TriviaSession
+from bot.trivia_session import TriviaSession
 from tests.builders import write_drama
 from tests.e2e.conftest import SHIPPED_DATA, Fans
 from tests.emulator import Channel, DiscordEmulator, Guild, User

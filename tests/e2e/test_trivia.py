@@ -13,7 +13,7 @@ import pytest
 
 from bot.client import FanBot
 from bot.domain.trivia import LETTERS
-from bot.trivia_sessions import TriviaSession
+from bot.trivia_session import TriviaSession
 from tests.e2e.airing import eventually
 from tests.e2e.conftest import SHIPPED_DATA, FanbotRunner, Fans, fanbot_settings
 from tests.emulator import DiscordEmulator, User
