@@ -13,9 +13,8 @@ are ranked by BM25 in the domain layer (:func:`bot.domain.search.rank_by_relevan
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,9 +26,9 @@ from bot.domain.search import (
     match_expression,
     query_words,
     rank_by_relevance,
-    text_words,
 )
 from bot.store.database import Database, instant_from_db, instant_to_db
+from bot.store.fact_words import FactWords
 
 FACT_COLUMNS = "f.id, d.slug, f.text, f.topic, f.source, f.origin, f.added_by, f.added_at"
 
@@ -79,16 +78,6 @@ def visible_to(guild_id: int | None) -> tuple[str, list[object]]:
     return VISIBLE_IN_GUILD, [guild_id]
 
 
-def _vocabulary_of(rows: Iterable[sqlite3.Row]) -> frozenset[str]:
-    """The words of facts as the index splits them (text, topic and source)."""
-    words: set[str] = set()
-    for row in rows:
-        for column in ("text", "topic", "source"):
-            if row[column]:
-                words.update(text_words(row[column]))
-    return frozenset(words)
-
-
 def _fact(row: sqlite3.Row) -> Fact:
     return Fact(
         id=row["id"],
@@ -105,15 +94,7 @@ def _fact(row: sqlite3.Row) -> Fact:
 class FactStore:
     def __init__(self, database: Database) -> None:
         self._db = database
-        # Typo vocabularies: the data facts' words, and each server's own facts' words, each
-        # with a fingerprint of the facts it was built from.
-        self._shared_words: tuple[tuple[object, ...], frozenset[str]] | None = None
-        self._guild_words: dict[int, tuple[tuple[object, ...], frozenset[str]]] = {}
-        # A server's words are checked against its facts (a count over all of them: 16 ms at
-        # 100,000) only when they may have changed: this process wrote that server's facts
-        # (its count of writes moved) or another process committed (the outside version).
-        self._guild_writes: Counter[int] = Counter()
-        self._guild_checked: dict[int, tuple[int, int]] = {}
+        self._words = FactWords(database)  # the typo vocabularies
         # Topics per (owner, drama) for autocomplete, read once each: this process makes the
         # community facts' changes (forgotten then), an import the data facts' ones
         # (forget_topics, from the catalogue's refresh).
@@ -144,9 +125,9 @@ class FactStore:
             if cursor.rowcount != 1:
                 raise LookupError(f"no drama {drama_slug!r}")
             fact_id = int(cursor.lastrowid or 0)
-        self._guild_writes[guild_id] += 1
+        self._words.wrote(guild_id)
         self._topics.clear()
-        await self._learn_words(guild_id, fact_id, draft)
+        await self._words.learn(guild_id, fact_id, draft)
         fact = await self.get(fact_id, guild_id=guild_id)
         assert fact is not None
         return fact
@@ -173,7 +154,7 @@ class FactStore:
                 " SELECT id, ?, ?, ?, 'community', ?, ?, ? FROM dramas WHERE slug = ?",
                 rows,
             )
-        self._guild_writes[guild_id] += 1
+        self._words.wrote(guild_id)
         self._topics.clear()
         return len(rows)
 
@@ -215,7 +196,7 @@ class FactStore:
             if row["guild_id"] != guild_id:
                 return RemoveOutcome.NOT_FOUND
             await conn.execute("DELETE FROM facts WHERE id = ?", (fact_id,))
-        self._guild_writes[guild_id] += 1
+        self._words.wrote(guild_id)
         self._topics.clear()
         return RemoveOutcome.REMOVED
 
@@ -325,7 +306,7 @@ class FactStore:
             page = await self._match(expression, words, scope, limit, offset, prefix=prefix)
             if page.total:
                 return page
-        fixed = corrected_words(words, await self._vocabulary(guild_id))
+        fixed = corrected_words(words, await self._words.vocabulary(guild_id))
         if fixed != words:
             # Whole words first here too: a corrected word is one the facts have, and a
             # prefix query on a common word reads its whole posting list (3 ms at 100,000).
@@ -338,73 +319,6 @@ class FactStore:
             return page
         any_word = match_expression(fixed, every_word=False)
         return await self._match(any_word, fixed, scope, limit, offset, prefix=True)
-
-    async def _vocabulary(self, guild_id: int | None) -> frozenset[str]:
-        """The words of the facts the server sees: another server's facts never steer the
-        typo correction. Each half is rebuilt only when its facts changed."""
-        shared, self._shared_words = await self._words_of(
-            "f.origin = 'data'",
-            [],
-            self._shared_words,
-            # an import may change a data fact's topic or source in place
-            ", total(length(f.text) + length(coalesce(f.topic, ''))"
-            " + length(coalesce(f.source, '')))",
-        )
-        if guild_id is None:
-            return shared
-        seen = (await self._db.outside_version(), self._guild_writes[guild_id])
-        cached = self._guild_words.get(guild_id)
-        if cached is not None and self._guild_checked.get(guild_id) == seen:
-            return shared | cached[1]
-        own, self._guild_words[guild_id] = await self._words_of(
-            "f.origin = 'community' AND f.guild_id = ?", [guild_id], cached
-        )
-        self._guild_checked[guild_id] = seen
-        return shared | own
-
-    async def _learn_words(self, guild_id: int, fact_id: int, draft: FactDraft) -> None:
-        """A fact this process just added joins its server's cached words at once, if they
-        were up to date before it: rebuilding them reads every fact of the server (about a
-        second at 100,000), which a typo search would otherwise wait for after each add."""
-        cached = self._guild_words.get(guild_id)
-        checked = self._guild_checked.get(guild_id)
-        writes = self._guild_writes[guild_id]
-        if cached is None or checked is None or checked[1] != writes - 1:
-            return
-        outside = await self._db.outside_version()
-        if outside != checked[0] or self._guild_writes[guild_id] != writes:
-            return  # someone else wrote meanwhile: the next search checks the count
-        (count, newest), words = cached
-        if not isinstance(count, int) or not isinstance(newest, int | None):
-            return
-        added = {
-            w for part in (draft.text, draft.topic, draft.source) if part for w in text_words(part)
-        }
-        self._guild_words[guild_id] = ((count + 1, max(newest or 0, fact_id)), words | added)
-        self._guild_checked[guild_id] = (outside, writes)
-
-    async def _words_of(
-        self,
-        condition: str,
-        params: list[object],
-        cached: tuple[tuple[object, ...], frozenset[str]] | None,
-        extra_fingerprint: str = "",
-    ) -> tuple[frozenset[str], tuple[tuple[object, ...], frozenset[str]]]:
-        """The words of the facts matching ``condition``, unless ``cached`` is still theirs:
-        the same number of facts, the same newest id (and ``extra_fingerprint``)."""
-        fingerprint = await self._db.fetch_one(
-            f"SELECT count(*), max(f.id){extra_fingerprint} FROM facts f WHERE {condition}",
-            params,
-        )
-        assert fingerprint is not None
-        key = tuple(fingerprint)
-        if cached is not None and cached[0] == key:
-            return cached[1], cached
-        rows = await self._db.fetch_all(
-            f"SELECT f.text, f.topic, f.source FROM facts f WHERE {condition}", params
-        )
-        words = await asyncio.to_thread(_vocabulary_of, rows)
-        return words, (key, words)
 
     async def _match(
         self,
