@@ -6,7 +6,6 @@ The delivery log is what makes every post happen once: a sender first *claims* i
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
@@ -23,25 +22,19 @@ from bot.domain.announcements import (
     DeliveryState,
     ReminderSubscription,
     Subscription,
-    Trouble,
 )
-from bot.domain.delivery import Problem
+from bot.store.announcement_rows import (
+    failure_from_db,
+    failure_to_db,
+    key_from_row,
+    key_values,
+    subscription_from_row,
+)
 from bot.store.database import Database, StoreError, instant_from_db, instant_to_db
 
 
 class StoreBusy(StoreError):
     """Another process held the database past the busy timeout: worth trying again."""
-
-
-def _subscription(row: sqlite3.Row) -> Subscription:
-    return Subscription(
-        guild_id=row["guild_id"],
-        drama_slug=row["drama_slug"],
-        channel_id=row["channel_id"],
-        role_id=row["announce_role_id"],
-        lead_minutes=row["announce_lead_minutes"] or 0,
-        created_at=instant_from_db(row["created_at"]),
-    )
 
 
 class AnnouncementStore:
@@ -101,7 +94,7 @@ class AnnouncementStore:
         return AnnounceSettings(
             role_id=row["announce_role_id"],
             lead_minutes=row["announce_lead_minutes"] or 0,
-            last_failure=_failure_from_db(row["last_failure"]),
+            last_failure=failure_from_db(row["last_failure"]),
             last_failure_at=None if failed_at is None else instant_from_db(failed_at),
         )
 
@@ -109,7 +102,7 @@ class AnnouncementStore:
         self, guild_id: int, failure: AnnounceFailure | None, now_at: datetime
     ) -> None:
         """The last failure shown by /announce status (None clears it)."""
-        text = None if failure is None else _failure_to_db(failure)
+        text = None if failure is None else failure_to_db(failure)
         async with self._writing() as conn:
             await conn.execute(
                 "INSERT INTO guild_settings (guild_id, last_failure, last_failure_at, updated_at)"
@@ -162,7 +155,7 @@ class AnnouncementStore:
             " ORDER BY s.guild_id, s.drama_slug"
         )
         rows = await self._db.fetch_all(sql, (drama_slug, drama_slug, guild_id, guild_id))
-        return [_subscription(row) for row in rows]
+        return [subscription_from_row(row) for row in rows]
 
     async def end_in_channel(self, channel_id: int) -> list[Subscription]:
         """The channel is gone: end what was announced there; returns what ended."""
@@ -272,7 +265,7 @@ class AnnouncementStore:
             cursor = await conn.execute(
                 "INSERT OR IGNORE INTO deliveries (target_id, drama_slug, episode_number, kind,"
                 " variant, state, claimed_at, claimed_by) VALUES (?, ?, ?, ?, ?, 'claimed', ?, ?)",
-                (*_key_values(key), instant_to_db(now_at), self._run_id),
+                (*key_values(key), instant_to_db(now_at), self._run_id),
             )
             if cursor.rowcount == 1:
                 return Claim.NEW
@@ -281,7 +274,7 @@ class AnnouncementStore:
                 " AND drama_slug = ? AND episode_number = ? AND kind = ? AND variant = ?"
                 " AND state = 'claimed'"
                 " AND claimed_by != ? AND claimed_by NOT IN (SELECT run_id FROM instance_locks)",
-                (self._run_id, instant_to_db(now_at), *_key_values(key), self._run_id),
+                (self._run_id, instant_to_db(now_at), *key_values(key), self._run_id),
             )
             return Claim.RESEND if cursor.rowcount == 1 else Claim.TAKEN
 
@@ -293,7 +286,7 @@ class AnnouncementStore:
                 "UPDATE deliveries SET claimed_at = ? WHERE target_id = ? AND drama_slug = ?"
                 " AND episode_number = ? AND kind = ? AND variant = ? AND state = 'claimed'"
                 " AND claimed_by = ?",
-                (instant_to_db(now_at), *_key_values(key), self._run_id),
+                (instant_to_db(now_at), *key_values(key), self._run_id),
             )
             return cursor.rowcount == 1
 
@@ -304,7 +297,7 @@ class AnnouncementStore:
                 "UPDATE deliveries SET attempts = attempts + 1, last_error = ?"
                 " WHERE target_id = ? AND drama_slug = ? AND episode_number = ? AND kind = ?"
                 " AND variant = ? AND state = 'claimed' AND claimed_by = ? RETURNING attempts",
-                (_failure_to_db(failure), *_key_values(key), self._run_id),
+                (failure_to_db(failure), *key_values(key), self._run_id),
             )
             row = await cursor.fetchone()
             return 0 if row is None else int(row[0])
@@ -332,7 +325,7 @@ class AnnouncementStore:
                 " WHERE deliveries.state = 'claimed'"
                 " AND deliveries.claimed_by = excluded.claimed_by",
                 (
-                    *_key_values(key),
+                    *key_values(key),
                     state.value,
                     instant_to_db(now_at),
                     self._run_id,
@@ -365,7 +358,7 @@ class AnnouncementStore:
                 " WHERE drama_slug = ? AND episode_number BETWEEN ? AND ? AND state != 'claimed'",
                 (slug, min(wanted), max(wanted)),
             )
-            settled.update(_key(row) for row in rows)
+            settled.update(key_from_row(row) for row in rows)
         return settled
 
     async def orphaned_claims(self, kind: AnnouncementKind) -> list[DeliveryKey]:
@@ -375,7 +368,7 @@ class AnnouncementStore:
             " AND claimed_by NOT IN (SELECT run_id FROM instance_locks)",
             (kind.value, self._run_id),
         )
-        return [_key(r) for r in rows]
+        return [key_from_row(r) for r in rows]
 
     async def in_flight(
         self, guild_id: int
@@ -388,7 +381,7 @@ class AnnouncementStore:
             " ORDER BY claimed_at",
             (guild_id, self._run_id),
         )
-        return [(_key(r), r["attempts"], _failure_from_db(r["last_error"])) for r in rows]
+        return [(key_from_row(r), r["attempts"], failure_from_db(r["last_error"])) for r in rows]
 
     async def deliveries(
         self, key_kind: AnnouncementKind | None = None
@@ -398,53 +391,4 @@ class AnnouncementStore:
             "SELECT * FROM deliveries WHERE (? IS NULL OR kind = ?) ORDER BY claimed_at, target_id",
             (key_kind, key_kind),
         )
-        return [(_key(r), DeliveryState(r["state"]), r["message_id"]) for r in rows]
-
-
-def _key_values(key: DeliveryKey) -> tuple[int, str, int, str, str]:
-    return (key.target_id, key.drama_slug, key.episode_number, key.kind.value, key.variant)
-
-
-def _key(row: sqlite3.Row) -> DeliveryKey:
-    return DeliveryKey(
-        row["target_id"],
-        row["drama_slug"],
-        row["episode_number"],
-        AnnouncementKind(row["kind"]),
-        row["variant"],
-    )
-
-
-def _failure_to_db(failure: AnnounceFailure) -> str:
-    data = {
-        "trouble": failure.trouble.value,
-        "problem": failure.problem.value if failure.problem else None,
-        "status": failure.status,
-        "detail": failure.detail,
-        "channel_id": failure.channel_id,
-        "attempts": failure.attempts,
-        "window_closed": failure.window_closed,
-        "dramas": list(failure.dramas),
-    }
-    return json.dumps(data, ensure_ascii=False)
-
-
-def _failure_from_db(text: str | None) -> AnnounceFailure | None:
-    """JSON as written since failures are data; older rows hold English text."""
-    if text is None:
-        return None
-    try:
-        data = json.loads(text)
-        problem = data.get("problem")
-        return AnnounceFailure(
-            Trouble(data["trouble"]),
-            None if problem is None else Problem(problem),
-            data.get("status"),
-            data.get("detail") or "",
-            data.get("channel_id"),
-            int(data.get("attempts") or 0),
-            bool(data.get("window_closed")),
-            tuple(data.get("dramas") or ()),
-        )
-    except (ValueError, KeyError, TypeError, AttributeError):
-        return AnnounceFailure(Trouble.LEGACY, text=text)
+        return [(key_from_row(r), DeliveryState(r["state"]), r["message_id"]) for r in rows]
