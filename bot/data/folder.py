@@ -17,6 +17,7 @@ BOT = Path(__file__).resolve().parents[1]
 IMPORT_CODE = (
     "data/loader.py",
     "data/model.py",
+    "data/cross_checks.py",
     "data/overlay.py",
     "data/importer.py",
     "domain/models.py",

@@ -16,7 +16,8 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from bot.data.model import DramaDocument, Loc, cross_problems
+from bot.data.cross_checks import cross_problems
+from bot.data.model import DramaDocument, Loc
 from bot.domain.models import DramaFile
 
 
