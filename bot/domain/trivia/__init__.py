@@ -1,12 +1,8 @@
 """Trivia: questions (:mod:`.questions`) and the game state machine (:mod:`.game`)."""
 
 from bot.domain.trivia.game import TriviaGame
-from bot.domain.trivia.generated import (
-    EnglishFrames,
-    Phrasebook,
-    generated_questions,
-    occupation,
-)
+from bot.domain.trivia.generated import generated_questions, occupation
+from bot.domain.trivia.phrasebook import EnglishFrames, Phrasebook
 from bot.domain.trivia.questions import (
     BASE_POINTS,
     CHOICE_COUNT,

@@ -9,11 +9,10 @@ fits it), so a game in an Indonesian server asks "Siapa pemeran ..."; English by
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import time
 from random import Random
-from typing import Protocol
 
 from bot.domain.models import (
     Credit,
@@ -23,7 +22,6 @@ from bot.domain.models import (
     FactDraft,
     Person,
     RoleKind,
-    WeeklySchedule,
 )
 from bot.domain.names import name_key
 from bot.domain.schedule import weekly_slot
@@ -36,6 +34,7 @@ from bot.domain.trivia.decoys import (
     OCCUPATIONS,
     WRITER_DECOYS,
 )
+from bot.domain.trivia.phrasebook import EnglishFrames, Phrasebook, SlotWriter
 from bot.domain.trivia.questions import (
     Question,
     QuestionKind,
@@ -56,33 +55,6 @@ TIME_SHIFTS_HOURS = (-3, -2, -1, 1, 2, 3)
 _RELATIVE_CLAUSE = re.compile(r"\b(?:who|whose|that|which)\b", re.IGNORECASE)
 _ARTICLE = re.compile(r"^an?\s", re.IGNORECASE)
 _WORD = re.compile(r"[a-z]+")
-
-
-# ------------------------------------------------------------------------------ language
-
-
-class Phrasebook(Protocol):
-    """How the game's language writes a question frame: ``bot.i18n.Language`` is one (its
-    ``_`` calls are what ``pybabel extract`` collects), :class:`EnglishFrames` the default."""
-
-    def _(self, message: str, /, **fields: object) -> str: ...
-
-    def ngettext(self, singular: str, plural: str, n: int, /, **fields: object) -> str: ...
-
-
-class EnglishFrames:
-    """The frames as written here (English, the catalogues' source)."""
-
-    def _(self, message: str, /, **fields: object) -> str:
-        return message.format(**fields) if fields else message
-
-    def ngettext(self, singular: str, plural: str, n: int, /, **fields: object) -> str:
-        fields.setdefault("count", n)
-        return (singular if n == 1 else plural).format(**fields)
-
-
-SlotWriter = Callable[[WeeklySchedule], str]
-"""A weekly slot in the game's language (``weekly_slot``: ``Wednesdays 14:00 WIB``)."""
 
 
 # -------------------------------------------------------------------------- generated pool
