@@ -44,7 +44,6 @@ from bot.ui.pager import PageButton, PagerRegistry
 
 if TYPE_CHECKING:
     from bot.data.importer import FileOutcome
-    from bot.sources.following import SourceFollower
 
 log = logging.getLogger(__name__)
 
@@ -158,10 +157,6 @@ class FanBot(commands.AutoShardedBot):
         if self._supply is None:
             raise RuntimeError("the drama supply is built in setup_hook")
         return self._supply
-
-    async def sources(self) -> SourceFollower:
-        """The TVmaze follower (built, with its parsers, on first use)."""
-        return await self.supply.follower()
 
     @property
     def airing(self) -> AiringScheduler:
@@ -323,13 +318,13 @@ class FanBot(commands.AutoShardedBot):
 
     async def add_from_source(self, show_id: int) -> Imported:
         """Import one TVmaze show (raises TvmazeError), then plan its announcements."""
-        imported = await (await self.sources()).add(show_id)
+        imported = await (await self.supply.follower()).add(show_id)
         await self._after_source_import([imported])
         return imported
 
     async def refresh_source(self, slug: str, source: str) -> Imported:
         """``/drama refresh <drama>``: fetch it now (raises TvmazeError)."""
-        imported = await (await self.sources()).refresh_one(slug, source)
+        imported = await (await self.supply.follower()).refresh_one(slug, source)
         await self._after_source_import([imported])
         return imported
 

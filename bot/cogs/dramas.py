@@ -88,7 +88,7 @@ class Dramas(commands.GroupCog, group_name="drama", group_description="The drama
             return []
         try:
             hits = await asyncio.wait_for(
-                (await self.bot.sources()).search(current), SEARCH_SECONDS
+                (await self.bot.supply.follower()).search(current), SEARCH_SECONDS
             )
         except (TvmazeError, TimeoutError) as error:
             log.info("TVmaze search for %r failed: %s", current, error)
@@ -146,7 +146,7 @@ class Dramas(commands.GroupCog, group_name="drama", group_description="The drama
         text = typed.strip().removeprefix("tvmaze:")
         if text.isdecimal():
             return int(text)
-        hits = await (await self.bot.sources()).search(typed)
+        hits = await (await self.bot.supply.follower()).search(typed)
         return hits[0].show_id if hits else None
 
     def _found(self, lang: Language, imported: Imported, *, refreshed: bool = False) -> str:
